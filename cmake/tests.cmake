@@ -1,0 +1,21 @@
+# Unit tests sit beside the code as *_test.cc; CLI and knowledge-base tests
+# live in tests/. Each test case is its own CTest test (gtest_discover_tests).
+find_package(GTest REQUIRED)
+include(GoogleTest)
+
+file(GLOB_RECURSE PORTLENS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/*_test.cc)
+add_executable(unit_tests ${PORTLENS_UNIT_TESTS} tests/kb_consistency_test.cc)
+target_link_libraries(unit_tests PRIVATE portlens_lib GTest::gtest_main GTest::gmock)
+target_compile_definitions(unit_tests PRIVATE PORTLENS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+gtest_discover_tests(unit_tests DISCOVERY_TIMEOUT 60)
+
+add_executable(cli_tests tests/cli_test.cc)
+target_link_libraries(cli_tests PRIVATE GTest::gtest_main nlohmann_json::nlohmann_json)
+target_compile_definitions(cli_tests PRIVATE
+  PORTLENS_BINARY="$<TARGET_FILE:portlens>" PORTLENS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+add_dependencies(cli_tests portlens)
+gtest_discover_tests(cli_tests DISCOVERY_TIMEOUT 60)
+
+# Every msgid in the sources is in po/zh_CN.po and translated; the PO file is valid.
+add_test(NAME po_catalog_complete
+  COMMAND ${CMAKE_SOURCE_DIR}/tests/check-po.sh ${CMAKE_SOURCE_DIR})

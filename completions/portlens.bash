@@ -1,0 +1,102 @@
+# bash completion for portlens(1)                          -*- shell-script -*-
+#
+# Installed as .../bash-completion/completions/portlens; to try it by hand:
+#   source completions/portlens.bash
+# Needs nothing from the bash-completion package. Keep the option lists in
+# step with src/cli/main.cc, src/cli/info_command.cc and src/knowledge/tags.cc.
+
+_portlens() {
+    local cur prev
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+    local global_opts='--json --csv --lang --color -q --quiet -v --verbose --version -h --help'
+    local info_opts='-s --search --risk --tag --user-file --no-user-file --nmap-services -h --help'
+    # Global options a command accepts after its name too.
+    local shared_opts='--json --csv --lang --color -q --quiet -v --verbose'
+    local commands='info'
+    # Options that take a value (in the next word or after '=').
+    local value_opts=' --lang --color -s --search --risk --tag --user-file --nmap-services '
+    local tags='amplification auth backup cache chat cleartext container database dev
+        directory discovery encrypted file-sharing file-transfer game industrial iot
+        legacy mail malware media message-broker monitoring name-service orchestration
+        p2p printing proxy remote-admin remote-desktop reserved routing rpc time voip
+        vpn web windows'
+
+    # "--opt=value": readline splits the word at '=' when COMP_WORDBREAKS holds
+    # it (the usual case); otherwise the whole "--opt=value" is the word.
+    local option= prefix=
+    if [[ $cur == = && $prev == --* ]]; then
+        option=$prev cur=
+    elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+        option=${COMP_WORDS[COMP_CWORD - 2]}
+    elif [[ $cur == --*=* ]]; then
+        option=${cur%%=*} prefix="$option=" cur=${cur#*=}
+    elif [[ $value_opts == *" $prev "* ]]; then
+        option=$prev
+    fi
+
+    if [[ -n $option ]]; then
+        local values=
+        case $option in
+            --lang) values='zh en' ;;
+            --color) values='auto always never' ;;
+            --risk) values='info low medium high critical' ;;
+            --tag) values=$tags ;;
+            --user-file | --nmap-services)
+                compopt -o filenames 2>/dev/null
+                local IFS=$'\n'
+                COMPREPLY=($(compgen -f -- "$cur"))
+                [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
+                return 0
+                ;;
+            -s | --search) return 0 ;; # free text
+            *) option= ;;
+        esac
+        if [[ -n $option ]]; then
+            COMPREPLY=($(compgen -W "$values" -- "$cur"))
+            [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
+            return 0
+        fi
+    fi
+
+    # Find the command: the first word that is neither an option nor an
+    # option's value.
+    local i word command=
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        if [[ $word == = ]]; then
+            ((i++)) # "--opt" "=" "value"
+            continue
+        fi
+        if [[ $value_opts == *" $word "* ]]; then
+            [[ ${COMP_WORDS[i + 1]} == = ]] || ((i++))
+            continue
+        fi
+        [[ $word == -* ]] && continue
+        command=$word
+        break
+    done
+
+    case $command in
+        '')
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+            fi
+            ;;
+        info)
+            # Queries (ports, service or malware names) are free text.
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$info_opts $shared_opts" -- "$cur"))
+            fi
+            ;;
+    esac
+    return 0
+}
+
+complete -F _portlens portlens
+
+# ex: filetype=sh

@@ -1,0 +1,33 @@
+#pragma once
+// The table of subcommands: name, one-line help and a factory. main.cc only
+// dispatches through it; each command lives in its own file.
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <span>
+
+#include "cli/context.h"
+
+namespace portlens {
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  /// Declares the command's options on its CLI11 subcommand, help in ctx's language.
+  virtual void add_options(CLI::App& app, const Context& ctx) = 0;
+  /// Runs after a successful parse; returns the process exit code.
+  virtual int run(Context& ctx) = 0;
+};
+
+struct CommandSpec {
+  const char* name;
+  const char* summary;  ///< msgid of the one-line help.
+  std::unique_ptr<Command> (*make)();
+};
+
+std::span<const CommandSpec> all_commands();
+
+std::unique_ptr<Command> make_info_command();
+
+}  // namespace portlens

@@ -1,0 +1,323 @@
+// Runs the built portlens binary as a user would and checks its output, exit
+// codes and messages. Each behaviour is its own test case.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs portlens with `args` in a clean environment plus `env` ("K=V").
+Outcome run(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) std::abort();
+  env.push_back("PATH=/usr/bin:/bin");
+  env.push_back("HOME=/nonexistent-portlens-home");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    std::vector<char*> argv{const_cast<char*>(PORTLENS_BINARY)};
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& item : env) envp.push_back(item.data());
+    envp.push_back(nullptr);
+    execve(PORTLENS_BINARY, argv.data(), envp.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  Outcome result;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  int open_fds = 2;
+  while (open_fds > 0) {
+    if (poll(fds, 2, 30000) <= 0) break;  // a hang fails the test instead of blocking it
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[65536];
+      ssize_t got = read(fds[i].fd, buffer, sizeof buffer);
+      if (got <= 0) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      } else {
+        sinks[i]->append(buffer, static_cast<size_t>(got));
+      }
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// A one-line error on stderr, nothing on stdout, no escape bytes anywhere.
+void expect_usage_error(const Outcome& result, const std::string& names_part) {
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_TRUE(result.err.starts_with("portlens: error: ")) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_TRUE(has(result.err, names_part)) << result.err;
+  EXPECT_FALSE(has(result.err, "\x1b")) << "escape byte reached the terminal";
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/portlens-test-XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::string file = path_ + "/" + name;
+    std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+    std::ofstream(file) << text;
+    return file;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(InfoCli, PortCardShowsServiceRiskMalwareAndSources) {
+  Outcome r = run({"info", "21"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "21/tcp  ftp")) << r.out;
+  EXPECT_TRUE(has(r.out, "risk: high"));
+  EXPECT_TRUE(has(r.out, "Doly Trojan"));
+  EXPECT_TRUE(has(r.out, "hint, not proof"));
+  EXPECT_TRUE(has(r.out, "IANA Service Name"));
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(InfoCli, ProtocolRangesAndLists) {
+  Outcome udp = run({"info", "21/udp"});
+  EXPECT_EQ(udp.exit_code, 0);
+  EXPECT_TRUE(has(udp.out, "21/udp")) << udp.out;
+  Outcome range = run({"info", "137-139"});
+  EXPECT_EQ(range.exit_code, 0);
+  for (const char* name : {"netbios-ns", "netbios-dgm", "netbios-ssn"}) EXPECT_TRUE(has(range.out, name)) << name;
+  Outcome list = run({"info", "21,22,23", "--json"});
+  auto doc = nlohmann::json::parse(list.out);
+  ASSERT_EQ(doc["entries"].size(), 3u);
+  EXPECT_EQ(doc["entries"][2]["service"], "telnet");
+}
+
+TEST(InfoCli, UnknownPortStillGetsAUsefulAnswer) {
+  Outcome r = run({"info", "3"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(has(r.out, "compressnet"));
+  EXPECT_TRUE(has(r.out, "No known risk notes"));
+  EXPECT_TRUE(has(r.out, "well-known port"));
+  Outcome dynamic = run({"info", "60999/tcp", "--json"});
+  auto doc = nlohmann::json::parse(dynamic.out);
+  EXPECT_EQ(doc["entries"][0]["port_class"], "dynamic");
+  EXPECT_EQ(doc["entries"][0]["known"], false);
+  EXPECT_TRUE(doc["entries"][0]["risk"].is_null());
+}
+
+TEST(InfoCli, ServiceNames) {
+  Outcome ftp = run({"info", "ftp", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(ftp.out)["entries"][0]["port"], 21);
+  Outcome mssql = run({"info", "ms-sql-s", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(mssql.out)["entries"][0]["port"], 1433);
+  Outcome digit_name = run({"info", "3com-tsmux", "--json"});
+  EXPECT_EQ(digit_name.exit_code, 0) << digit_name.err;
+  EXPECT_EQ(nlohmann::json::parse(digit_name.out)["entries"][0]["port"], 106);
+}
+
+TEST(InfoCli, MalwareNamesMatchForgivingly) {
+  auto ports = [](const std::vector<std::string>& args) {
+    Outcome r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<int> found;
+    auto doc = nlohmann::json::parse(r.out);
+    for (const auto& entry : doc["entries"]) found.push_back(entry["port"].get<int>());
+    return found;
+  };
+  auto has_port = [](const std::vector<int>& found, int port) {
+    return std::find(found.begin(), found.end(), port) != found.end();
+  };
+  // Exact names first, by port; then partial matches ("NetBus Pro" for netbus).
+  EXPECT_EQ(ports({"info", "netbus", "--json"}), (std::vector<int>{12345, 12346, 20034}));
+  EXPECT_EQ(ports({"info", "back orifice", "--json"}).at(0), 31337);
+  EXPECT_EQ(ports({"info", "BACK-ORIFICE", "--json"}), ports({"info", "backorifice", "--json"}));
+  EXPECT_TRUE(has_port(ports({"info", "冰河", "--json"}), 7626));
+  EXPECT_TRUE(has_port(ports({"info", "bo2k", "--json"}), 54320));
+  EXPECT_TRUE(has_port(ports({"info", "Sub7", "--json"}), 27374));
+}
+
+TEST(InfoCli, FullTextSearchInBothLanguages) {
+  Outcome chinese = run({"info", "--search", "后门", "--json"});
+  EXPECT_EQ(chinese.exit_code, 0);
+  EXPECT_GT(nlohmann::json::parse(chinese.out)["entries"].size(), 5u);
+  Outcome english = run({"info", "--search", "backdoor"});
+  EXPECT_EQ(english.exit_code, 0);
+  EXPECT_TRUE(has(english.out, "PORT"));
+  Outcome none = run({"info", "--search", "zzqqxxnothing"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_TRUE(has(none.err, "no entry matches"));
+}
+
+TEST(InfoCli, RiskListingIsAtLeastThatRisk) {
+  Outcome r = run({"info", "--risk", "high", "--json"});
+  EXPECT_EQ(r.exit_code, 0);
+  auto entries = nlohmann::json::parse(r.out)["entries"];
+  EXPECT_GT(entries.size(), 100u);
+  for (const auto& entry : entries) {
+    EXPECT_TRUE(entry["risk"] == "high" || entry["risk"] == "critical") << entry["port"];
+  }
+}
+
+TEST(InfoCli, TagListingAsCsv) {
+  Outcome r = run({"info", "--tag", "database", "--csv"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.out.starts_with("port,port_end,proto,service,risk,title,malware,tags\r\n"));
+  EXPECT_TRUE(has(r.out, ",redis,"));
+  size_t rows = std::count(r.out.begin(), r.out.end(), '\n') - 1;
+  EXPECT_GE(rows, 10u);
+  size_t with_tag = 0;
+  for (size_t at = r.out.find("database"); at != std::string::npos; at = r.out.find("database", at + 1)) ++with_tag;
+  EXPECT_GE(with_tag, rows);
+}
+
+TEST(InfoCli, BadInputIsAOneLineUsageError) {
+  expect_usage_error(run({"info", "70000"}), "70000");
+  expect_usage_error(run({"info", "--", "-1"}), "-1");
+  expect_usage_error(run({"info", "22/xyz"}), "xyz");
+  expect_usage_error(run({"info", ""}), "empty query");
+  expect_usage_error(run({"info", "1-99999"}), "99999");
+  expect_usage_error(run({"info", "nosuchservicexyz"}), "nosuchservicexyz");
+  expect_usage_error(run({"info", "--risk", "extreme"}), "extreme");
+  expect_usage_error(run({"info", "--tag", "nonsense"}), "nonsense");
+  expect_usage_error(run({"info", "21", "--color", "sometimes"}), "sometimes");
+  expect_usage_error(run({"info", "21", "--lang", "fr"}), "fr");
+  expect_usage_error(run({"info", "21", "--json", "--csv"}), "--json");
+  expect_usage_error(run({"info"}), "info needs");
+  expect_usage_error(run({"info", "21", "--bogus"}), "--bogus");
+}
+
+TEST(InfoCli, HostileQueriesAreSanitisedAndCut) {
+  Outcome long_word = run({"info", std::string(5000, 'x')});
+  expect_usage_error(long_word, "too long");
+  EXPECT_LT(long_word.err.size(), 400u);
+  Outcome escape = run({"info", "ftp\x1b[2J\x07"});
+  expect_usage_error(escape, "\\x1b[2J");
+  Outcome invalid = run({"info", "\xff\xfe"});
+  expect_usage_error(invalid, "\\xff");
+}
+
+TEST(InfoCli, ChineseByFlagAndByLocale) {
+  Outcome flag = run({"info", "23", "--lang", "zh"});
+  EXPECT_EQ(flag.exit_code, 0);
+  EXPECT_TRUE(has(flag.out, "风险")) << flag.out;
+  Outcome locale = run({"info", "23"}, {"LANG=zh_CN.UTF-8"});
+  EXPECT_EQ(locale.out, flag.out);
+  Outcome override_all = run({"info", "23"}, {"LANG=zh_CN.UTF-8", "LC_ALL=en_US.UTF-8"});
+  EXPECT_TRUE(has(override_all.out, "risk: high"));
+  Outcome error = run({"info", "70000", "--lang", "zh"});
+  EXPECT_EQ(error.exit_code, 2);
+  EXPECT_TRUE(has(error.err, "70000"));
+  EXPECT_TRUE(has(error.err, "端口")) << error.err;
+  Outcome help = run({"--help"}, {"LANG=zh_CN.UTF-8"});
+  EXPECT_TRUE(has(help.out, "用法")) << help.out;
+}
+
+TEST(InfoCli, ColourFollowsFlagAndNoColor) {
+  EXPECT_FALSE(has(run({"info", "23"}).out, "\x1b["));  // a pipe is not a terminal
+  EXPECT_TRUE(has(run({"info", "23", "--color", "always"}).out, "\x1b["));
+  EXPECT_TRUE(has(run({"info", "23", "--color=always"}, {"NO_COLOR=1"}).out, "\x1b["));
+  EXPECT_FALSE(has(run({"info", "23", "--color", "never"}).out, "\x1b["));
+  EXPECT_FALSE(has(run({"info", "23", "--color", "auto"}, {"NO_COLOR=1", "TERM=xterm"}).out, "\x1b["));
+}
+
+TEST(InfoCli, UserFileOverridesAndAdds) {
+  TempDir dir;
+  dir.write("portlens/ports.toml",
+            "[[entry]]\nport = 8080\nproto = [\"tcp\"]\nrisk = \"low\"\n"
+            "advice = { en = \"Our reverse proxy; fine.\" }\n"
+            "[[entry]]\nport = 40123\nservice = \"our-agent\"\nrisk = \"medium\"\n"
+            "title = { en = \"Our monitoring agent\", zh = \"我们的监控代理\" }\n");
+  std::vector<std::string> env = {"XDG_CONFIG_HOME=" + dir.path(), "COLUMNS=200"};
+  auto doc = nlohmann::json::parse(run({"info", "8080", "--json"}, env).out);
+  auto entry = doc["entries"][0];
+  EXPECT_EQ(entry["risk"], "low");
+  EXPECT_EQ(entry["provenance"]["risk"], "user");
+  EXPECT_EQ(entry["provenance"]["title"], "curated");
+  EXPECT_EQ(entry["advice"]["en"], "Our reverse proxy; fine.");
+  Outcome added = run({"info", "our-agent"}, env);
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_TRUE(has(added.out, "Our monitoring agent"));
+  EXPECT_TRUE(has(added.out, "your ports.toml"));
+  Outcome ignored = run({"info", "8080", "--json", "--no-user-file"}, env);
+  EXPECT_EQ(nlohmann::json::parse(ignored.out)["entries"][0]["provenance"]["risk"], "curated");
+}
+
+TEST(InfoCli, BadUserFileNamesFileAndLine) {
+  TempDir dir;
+  std::string file = dir.write("ports.toml", "[[entry]]\nport = 8080\nrisk = \"catastrophic\"\n");
+  expect_usage_error(run({"info", "21", "--user-file", file}), file + ":3:8");
+  expect_usage_error(run({"info", "21", "--user-file", dir.path() + "/missing.toml"}), "missing.toml");
+  expect_usage_error(run({"info", "21", "--user-file", "/dev/zero"}), "not a regular file");
+}
+
+TEST(InfoCli, NmapServicesOnlyFromANamedPath) {
+  TempDir dir;
+  std::string file = dir.write("nmap-services", "made-up-svc\t40001/tcp\t0.000100\t# test entry\n");
+  Outcome r = run({"info", "40001", "--nmap-services", file, "--json"});
+  auto names = nlohmann::json::parse(r.out)["entries"][0]["names"];
+  bool found = false;
+  for (const auto& name : names) found |= name["name"] == "made-up-svc" && name["origin"] == "nmap";
+  EXPECT_TRUE(found) << names.dump();
+  expect_usage_error(run({"info", "21", "--nmap-services", dir.path() + "/nope"}), "nope");
+}
+
+TEST(InfoCli, SystemServicesFileIsMerged) {
+  auto names = nlohmann::json::parse(run({"info", "22", "--json"}).out)["entries"][0]["names"];
+  bool system = false, iana = false;
+  for (const auto& name : names) {
+    system |= name["origin"] == "system";
+    iana |= name["origin"] == "iana";
+  }
+  EXPECT_TRUE(iana);
+  EXPECT_TRUE(system || !std::filesystem::exists("/etc/services"));
+}
+
+TEST(Cli, HelpVersionAndNoCommand) {
+  Outcome help = run({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(has(help.out, "info"));
+  Outcome info_help = run({"info", "--help"});
+  EXPECT_EQ(info_help.exit_code, 0);
+  EXPECT_TRUE(has(info_help.out, "--search"));
+  Outcome version = run({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(has(version.out, "portlens 0."));
+  Outcome nothing = run({});
+  EXPECT_EQ(nothing.exit_code, 2);
+  Outcome unknown = run({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+}
+
+}  // namespace
