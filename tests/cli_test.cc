@@ -147,6 +147,38 @@ TEST(InfoCli, ServiceNames) {
   EXPECT_EQ(nlohmann::json::parse(digit_name.out)["entries"][0]["port"], 106);
 }
 
+TEST(InfoCli, NameAndPortAnswerTheSameCard) {
+  auto doc = nlohmann::json::parse(run({"info", "ftp", "21", "--json"}).out);
+  ASSERT_EQ(doc["entries"].size(), 1u);
+  EXPECT_EQ(doc["entries"][0]["proto"], nlohmann::json::array({"tcp"}));
+  Outcome upper = run({"info", "22", "--lang", "ZH"});
+  EXPECT_EQ(upper.exit_code, 0) << upper.err;
+}
+
+TEST(InfoCli, NamesInABlockSayTheirPort) {
+  auto doc = nlohmann::json::parse(run({"info", "6000-6063", "--json"}).out);
+  bool found = false;
+  for (const auto& entry : doc["entries"]) {
+    for (const auto& name : entry["names"]) found |= name["name"] == "x11" && name["port"] == entry["port"];
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(InfoCli, UserEntryInsideACuratedBlockIsListedWithTheBlocksFacts) {
+  TempDir dir;
+  std::string file = dir.write("ports.toml", "[[entry]]\nport = 6001\nproto = [\"tcp\"]\nrisk = \"critical\"\n");
+  auto doc = nlohmann::json::parse(run({"info", "--risk", "critical", "--json", "--user-file", file}).out);
+  bool found = false;
+  for (const auto& entry : doc["entries"]) {
+    if (entry["port"] != 6001) continue;
+    found = true;
+    EXPECT_EQ(entry["service"], "x11");
+    EXPECT_EQ(entry["provenance"]["risk"], "user");
+    EXPECT_EQ(entry["provenance"]["title"], "curated");
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST(InfoCli, MalwareNamesMatchForgivingly) {
   auto ports = [](const std::vector<std::string>& args) {
     Outcome r = run(args);

@@ -16,8 +16,8 @@ namespace portlens {
 namespace {
 
 constexpr size_t kMaxQueryLength = 200;
-/// Queries print one card per answer; past this many answers from a range, a
-/// table (-v still gives cards). Listings (--search, --risk, --tag) are tables.
+/// Queries print one card per answer; past this many answers, a table (-v
+/// still gives cards). Listings (--search, --risk, --tag) are tables.
 constexpr size_t kMostCards = 12;
 
 class InfoCommand : public Command {
@@ -31,7 +31,7 @@ class InfoCommand : public Command {
                                                           "info, low, medium, high, critical"))));
     app.add_option("--tag", tag_, std::string(ctx.tr(N_("list entries with this tag (e.g. database)"))));
     app.add_option("--user-file", files_.user_file,
-                   std::string(ctx.tr(N_("your own entries (default: ~/.config/portlens/ports.toml)"))));
+                   std::string(ctx.tr(N_("your own entries (default: $XDG_CONFIG_HOME/portlens/ports.toml, else ~/.config/portlens/ports.toml)"))));
     app.add_flag("--no-user-file", files_.no_user_file, std::string(ctx.tr(N_("ignore your own entries"))));
     app.add_option("--nmap-services", files_.nmap_services,
                    std::string(ctx.tr(N_("also read service names from this nmap-services file"))));
@@ -42,7 +42,7 @@ class InfoCommand : public Command {
  private:
   Status check_query(std::string_view query) const;
   Status answer_query(const KnowledgeBase& base, std::string_view query,
-                      std::vector<PortAnswer>* answers, bool* is_range) const;
+                      std::vector<PortAnswer>* answers) const;
   int print(const Context& ctx, const KnowledgeBase& base, std::vector<PortAnswer> answers,
             bool as_cards) const;
 
@@ -67,7 +67,7 @@ Status InfoCommand::check_query(std::string_view query) const {
 }
 
 Status InfoCommand::answer_query(const KnowledgeBase& base, std::string_view query,
-                                 std::vector<PortAnswer>* answers, bool* is_range) const {
+                                 std::vector<PortAnswer>* answers) const {
   if (auto status = check_query(query); !status) return status;
   query = trim(query);
   auto ports = parse_port_list(query);
@@ -76,7 +76,6 @@ Status InfoCommand::answer_query(const KnowledgeBase& base, std::string_view que
       if (item.range.first == item.range.last) {
         answers->push_back(base.describe(item.range.first, item.protocols));
       } else {
-        *is_range = true;
         auto range = base.describe_range(item.range, item.protocols, /*known_only=*/true);
         answers->insert(answers->end(), range.begin(), range.end());
       }
@@ -130,13 +129,12 @@ int InfoCommand::run(Context& ctx) {
   } else if (listing) {
     answers = base.list(minimum_risk, tag_ ? std::optional<std::string_view>(*tag_) : std::nullopt);
   } else {
-    bool range_query = false;
     for (const std::string& query : queries_) {
-      if (auto status = answer_query(base, query, &answers, &range_query); !status) {
+      if (auto status = answer_query(base, query, &answers); !status) {
         return ctx.fail(status.error(), kExitUsage);
       }
     }
-    listing = range_query && answers.size() > kMostCards;
+    listing = answers.size() > kMostCards;
   }
   if (answers.empty()) {
     if (ctx.format == OutputFormat::text) ctx.warn(make_error(N_("no entry matches")));

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/context.h"
+#include "util/text.h"
 
 namespace portlens {
 
@@ -31,7 +32,7 @@ std::optional<Language> language_from_arguments(int argc, char** argv, const Env
     } else {
       continue;
     }
-    std::string lower = value.size() <= 8 ? std::string(value) : std::string();
+    std::string lower = value.size() <= 8 ? ascii_lower(value) : std::string();
     if (lower != "en" && lower != "zh") {
       *bad_value = std::string(value);
       return std::nullopt;

@@ -62,6 +62,18 @@ void overlay(PortAnswer& answer, const PortEntry& user) {
   if (!user.tags.empty()) merged.tags = user.tags, origins.tags = Origin::user_file;
 }
 
+/// True when the first words of `name` fold to `wanted`: "NetBus Pro" and
+/// "NetBus 2 Pro" start with the words "netbus", "FTP99CMP" and "Attack FTP"
+/// do not start with the words "ftp".
+bool starts_with_words(std::string_view name, std::string_view wanted) {
+  for (size_t end = 1; end < name.size(); ++end) {
+    char c = name[end];
+    bool separator = c == ' ' || c == '-' || c == '_' || c == '.' || c == '/' || c == '(';
+    if (separator && fold_name(name.substr(0, end)) == wanted) return true;
+  }
+  return false;
+}
+
 bool contains_folded(std::string_view haystack, std::string_view lowered_needle) {
   return ascii_lower(haystack).find(lowered_needle) != std::string::npos;
 }
@@ -110,7 +122,7 @@ void KnowledgeBase::add_names(PortAnswer& answer) const {
                                 [](const IanaService& s, uint16_t port) { return s.port < port; });
   for (auto it = first; it != iana.end() && it->port <= answer.ports.last; ++it) {
     if (wanted(it->port, it->protocols)) {
-      answer.names.push_back({it->name, it->protocols, it->description, Origin::iana});
+      answer.names.push_back({it->port, it->name, it->protocols, it->description, Origin::iana});
     }
   }
   for (auto [list, origin] : {std::pair{&extra_.system_services, Origin::system_file},
@@ -118,7 +130,7 @@ void KnowledgeBase::add_names(PortAnswer& answer) const {
     for (const ServiceName& service : *list) {
       bool in_block = service.port <= answer.ports.last && service.last_port >= answer.ports.first;
       if (in_block && wanted(std::max(service.port, answer.ports.first), service.protocols)) {
-        answer.names.push_back({service.name, service.protocols, service.comment, origin});
+        answer.names.push_back({service.port, service.name, service.protocols, service.comment, origin});
       }
     }
   }
@@ -181,7 +193,18 @@ std::vector<PortAnswer> KnowledgeBase::all_entries() const {
     answers.push_back(answer_for_entry(&curated, user));
   }
   for (size_t i = 0; i < user_used.size(); ++i) {
-    if (!user_used[i]) answers.push_back(answer_for_entry(nullptr, &(*user_entries)[i]));
+    if (user_used[i]) continue;
+    // A user entry for one port of a curated block (6001 in X11's 6000-6063)
+    // inherits the block's facts and overrides them for its own ports.
+    const PortEntry& user = (*user_entries)[i];
+    const PortEntry* block = nullptr;
+    for (const PortEntry& curated : curated_entries()) {
+      if (overlaps(curated, user)) block = &curated;
+    }
+    PortAnswer answer = answer_for_entry(block, &user);
+    answer.ports = user.ports;
+    answer.protocols = user.protocols;
+    answers.push_back(std::move(answer));
   }
   std::stable_sort(answers.begin(), answers.end(), [](const PortAnswer& a, const PortAnswer& b) {
     return a.ports.first < b.ports.first;
@@ -195,7 +218,7 @@ std::vector<PortAnswer> KnowledgeBase::find_service(std::string_view name) const
   std::vector<std::pair<uint16_t, ProtocolSet>> hits;
   auto add = [&](std::string_view candidate, uint16_t port, ProtocolSet protocols) {
     if (ascii_lower(candidate) == wanted) hits.emplace_back(port, protocols);
-  };
+  };  // protocols are kept for sorting only
   for (const PortEntry& entry : curated_entries()) add(entry.service, entry.ports.first, entry.protocols);
   if (extra_.user_entries) {
     for (const PortEntry& entry : extra_.user_entries->entries) {
@@ -213,10 +236,10 @@ std::vector<PortAnswer> KnowledgeBase::find_service(std::string_view name) const
   std::sort(hits.begin(), hits.end());
   std::vector<PortAnswer> answers;
   for (size_t i = 0; i < hits.size();) {
+    // Answer as "info PORT" would, so "info ftp 21" is one card, not two.
     uint16_t port = hits[i].first;
-    ProtocolSet protocols = 0;
-    for (; i < hits.size() && hits[i].first == port; ++i) protocols |= hits[i].second;
-    answers.push_back(describe(port, protocols));
+    while (i < hits.size() && hits[i].first == port) ++i;
+    answers.push_back(describe(port, kAnyProtocol));
   }
   return answers;
 }
@@ -229,9 +252,8 @@ std::vector<PortAnswer> KnowledgeBase::find_malware(std::string_view name, size_
     int best = 0;  // 2: exact, 1: partial
     for (const MalwareName& malware : answer.entry.malware) {
       auto rate = [&](std::string_view candidate) {
-        std::string folded = fold_name(candidate);
-        if (folded == wanted) best = 2;
-        else if (wanted.size() >= 3 && folded.find(wanted) != std::string::npos) best = std::max(best, 1);
+        if (fold_name(candidate) == wanted) best = 2;
+        else if (starts_with_words(candidate, wanted)) best = std::max(best, 1);
       };
       rate(malware.name);
       for (std::string_view aka : malware.aka) rate(aka);

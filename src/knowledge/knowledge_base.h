@@ -33,6 +33,7 @@ PortClass port_class(uint16_t port);
 std::string_view port_class_name(PortClass port_class);
 
 struct NameFact {
+  uint16_t port = 0;  ///< First port of the name's block (for answers covering a range).
   std::string_view name;
   ProtocolSet protocols = 0;
   std::string_view description;  ///< IANA's or the file's comment; may be empty.
@@ -68,7 +69,8 @@ class KnowledgeBase {
   std::vector<PortAnswer> find_service(std::string_view name) const;
 
   /// Entries naming malware that matches `name` forgivingly (case, spaces and
-  /// punctuation ignored; a part of a name matches too). Exact matches first.
+  /// punctuation ignored). Exact matches first, then names whose first words
+  /// are `name` ("netbus" finds "NetBus Pro").
   /// `exact_count`, when given, receives how many leading answers are exact.
   std::vector<PortAnswer> find_malware(std::string_view name, size_t* exact_count = nullptr) const;
 

@@ -147,7 +147,8 @@ void render_card(const KnowledgeBase& base, const PortAnswer& answer, const Repo
   if (answer.has_entry) {
     std::string head = fmt::format("{}  {}  {}", options.style.bold(port_label(answer)),
                                    terminal_safe(entry.service), terminal_safe(entry.title.in(language)));
-    card.line(head + "   " + risk_badge(entry, options));
+    std::string badge = risk_badge(entry, options);
+    card.line(badge.empty() ? head : head + "   " + badge);
     if (answer.ports.first == answer.ports.last && entry.ports.first != entry.ports.last) {
       card.field(tr(N_("Block:")), fmt::format("{}-{}", entry.ports.first, entry.ports.last));
     }
@@ -238,7 +239,7 @@ nlohmann::ordered_json answer_json(const KnowledgeBase& base, const PortAnswer& 
     for (Protocol protocol : kProtocols) {
       if (contains(fact.protocols, protocol)) name_protocols.push_back(protocol_name(protocol));
     }
-    names.push_back({{"name", fact.name}, {"proto", name_protocols},
+    names.push_back({{"port", fact.port}, {"name", fact.name}, {"proto", name_protocols},
                      {"description", fact.description}, {"origin", origin_name(fact.origin)}});
   }
   out["names"] = names;
