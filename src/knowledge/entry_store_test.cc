@@ -102,6 +102,19 @@ TEST(EntryStore, RejectsOverlapsAndNamesBothLines) {
   EXPECT_TRUE(different_protocols.ok());
 }
 
+TEST(EntryStore, LatinGreekAndCyrillicSurviveTheTomlWorkaround) {
+  // These code points trip undefined behaviour in toml++ 3.3.0; see entry_store.cc.
+  auto store = load_entries("[[entry]]\nport = 1\nadvice = { en = \"Café é ñ Ω Ж ¡\", zh = \"端口。﹏\" }\n",
+                            "u.toml", LoadMode::user);
+  ASSERT_TRUE(store.ok()) << message(store.error());
+  EXPECT_EQ((*store)->entries.at(0).advice.en, "Café é ñ Ω Ж ¡");
+  EXPECT_EQ((*store)->entries.at(0).advice.zh, "端口。﹏");
+  auto bare = load_entries("[[entry]]\nport = 1 Ж\n", "u.toml", LoadMode::user);
+  EXPECT_FALSE(bare.ok());
+  auto reserved = load_entries("# \U000F00A1\n", "u.toml", LoadMode::user);
+  EXPECT_FALSE(reserved.ok());
+}
+
 TEST(EntryStore, ReadsSources) {
   auto store = load_entries("[[source]]\nid = \"x\"\ntitle = \"X docs\"\nurl = \"https://x\"\n",
                             "s.toml", LoadMode::curated);
