@@ -19,3 +19,7 @@ gtest_discover_tests(cli_tests DISCOVERY_TIMEOUT 60)
 # Every msgid in the sources is in po/zh_CN.po and translated; the PO file is valid.
 add_test(NAME po_catalog_complete
   COMMAND ${CMAKE_SOURCE_DIR}/tests/check-po.sh ${CMAKE_SOURCE_DIR})
+
+# `make install` puts the binary, man page and completions where shells look.
+add_test(NAME install_layout
+  COMMAND ${CMAKE_SOURCE_DIR}/tests/check-install.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs into a scratch prefix and checks that every installed piece is
+# there and works: the binary runs, the man page renders, completions parse.
+set -euo pipefail
+build=$1 source=$2
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+cmake --install "$build" --prefix "$prefix" >/dev/null
+for f in bin/portlens share/man/man1/portlens.1 \
+         share/bash-completion/completions/portlens \
+         share/zsh/vendor-completions/_portlens \
+         share/fish/vendor_completions.d/portlens.fish; do
+  [[ -s $prefix/$f ]] || { echo "missing after install: $f" >&2; exit 1; }
+done
+"$prefix/bin/portlens" info 22 --json | grep -q '"service": "ssh"'
+bash -n "$prefix/share/bash-completion/completions/portlens"
+# The completion offers subcommands and --risk values.
+out=$(bash -c 'source "$1"; COMP_WORDS=(portlens info --risk h); COMP_CWORD=3; _portlens 2>/dev/null || true
+               printf "%s\n" "${COMPREPLY[@]}"' _ "$prefix/share/bash-completion/completions/portlens")
+grep -qx high <<<"$out" || { echo "bash completion did not offer 'high': $out" >&2; exit 1; }
+if command -v groff >/dev/null; then
+  warnings=$(groff -man -Tutf8 -ww -z "$prefix/share/man/man1/portlens.1" 2>&1)
+  [[ -z $warnings ]] || { echo "$warnings" >&2; exit 1; }
+fi
+# Every option --help lists is documented in the man page and completed by bash.
+man_text=$(sed 's/\\-/-/g' "$source/docs/portlens.1")
+for help in "" info; do
+  for option in $("$prefix/bin/portlens" $help --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    grep -q -- "$option" <<<"$man_text" || { echo "man page lacks $option" >&2; exit 1; }
+    grep -q -- "$option" "$source/completions/portlens.bash" || { echo "bash completion lacks $option" >&2; exit 1; }
+  done
+done
+echo "install layout ok"
