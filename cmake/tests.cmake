@@ -23,3 +23,10 @@ add_test(NAME po_catalog_complete
 # `make install` puts the binary, man page and completions where shells look.
 add_test(NAME install_layout
   COMMAND ${CMAKE_SOURCE_DIR}/tests/check-install.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+
+# `ls` against ground truth in network namespaces the tests create (root).
+add_executable(ls_netns_tests tests/ls_netns_test.cc)
+target_link_libraries(ls_netns_tests PRIVATE GTest::gtest_main nlohmann_json::nlohmann_json)
+target_compile_definitions(ls_netns_tests PRIVATE PORTLENS_BINARY="$<TARGET_FILE:portlens>")
+add_dependencies(ls_netns_tests portlens)
+gtest_discover_tests(ls_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)

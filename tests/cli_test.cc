@@ -246,6 +246,7 @@ TEST(InfoCli, BadInputIsAOneLineUsageError) {
   expect_usage_error(run({"info", "21", "--color", "sometimes"}), "sometimes");
   expect_usage_error(run({"info", "21", "--lang", "fr"}), "fr");
   expect_usage_error(run({"info", "21", "--json", "--csv"}), "--json");
+  expect_usage_error(run({"info", "21", "--json", "--ndjson"}), "--ndjson");
   expect_usage_error(run({"info"}), "info needs");
   expect_usage_error(run({"info", "21", "--bogus"}), "--bogus");
 }

@@ -29,5 +29,6 @@ struct CommandSpec {
 std::span<const CommandSpec> all_commands();
 
 std::unique_ptr<Command> make_info_command();
+std::unique_ptr<Command> make_ls_command();
 
 }  // namespace portlens

@@ -29,7 +29,7 @@ struct Environment {
   static Environment capture();
 };
 
-enum class OutputFormat { text, json, csv };
+enum class OutputFormat { text, json, ndjson, csv };
 
 /// Exit codes, as documented in portlens(1).
 enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitFindings = 3 };

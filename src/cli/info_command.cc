@@ -157,6 +157,7 @@ int InfoCommand::print(const Context& ctx, const KnowledgeBase& base,
   ReportOptions options{ctx.language, ctx.style, ctx.width};
   switch (ctx.format) {
     case OutputFormat::json: ctx.print(render_port_json(base, unique)); break;
+    case OutputFormat::ndjson: ctx.print(render_port_ndjson(base, unique)); break;
     case OutputFormat::csv: ctx.print(render_port_csv(unique, ctx.language)); break;
     case OutputFormat::text:
       ctx.print(as_cards ? render_cards(base, unique, options) : render_port_table(unique, options));

@@ -57,13 +57,14 @@ void translate_help(CLI::App& app, const Context& ctx) {
 }
 
 struct GlobalOptions {
-  bool json = false, csv = false, quiet = false;
+  bool json = false, ndjson = false, csv = false, quiet = false;
   int verbose = 0;
   std::string lang, color = "auto";
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& options, const Context& ctx) {
   app.add_flag("--json", options.json, std::string(ctx.tr(N_("print one JSON document (see docs/json.md)"))));
+  app.add_flag("--ndjson", options.ndjson, std::string(ctx.tr(N_("print one JSON object per line"))));
   app.add_flag("--csv", options.csv, std::string(ctx.tr(N_("print a CSV table"))));
   app.add_option("--lang", options.lang, std::string(ctx.tr(N_("language: zh or en (default: from LC_ALL, LC_MESSAGES, LANG)"))));
   app.add_option("--color", options.color, std::string(ctx.tr(N_("colour: auto, always or never (NO_COLOR is honoured)"))));
@@ -73,8 +74,13 @@ void add_global_options(CLI::App& app, GlobalOptions& options, const Context& ct
 
 /// Applies the global options to the context; a bad value is a usage error.
 Status apply_global_options(const GlobalOptions& options, Context& ctx) {
-  if (options.json && options.csv) return make_error(N_("choose one of --json and --csv"));
-  ctx.format = options.json ? OutputFormat::json : options.csv ? OutputFormat::csv : OutputFormat::text;
+  if (int{options.json} + int{options.ndjson} + int{options.csv} > 1) {
+    return make_error(N_("choose one of --json, --ndjson and --csv"));
+  }
+  ctx.format = options.json     ? OutputFormat::json
+               : options.ndjson ? OutputFormat::ndjson
+               : options.csv    ? OutputFormat::csv
+                                : OutputFormat::text;
   std::optional<ColorMode> mode;
   if (options.color == "auto") mode = ColorMode::automatic;
   if (options.color == "always") mode = ColorMode::always;
@@ -153,6 +159,7 @@ int run(int argc, char** argv) {
 
 const CommandSpec kCommands[] = {
     {"info", N_("what a port is, who uses it, known malware, risk and advice"), make_info_command},
+    {"ls", N_("every socket on this host, its owners and what its port is"), make_ls_command},
 };
 
 std::span<const CommandSpec> all_commands() { return kCommands; }

@@ -361,4 +361,61 @@ std::vector<PortAnswer> KnowledgeBase::list(std::optional<Risk> minimum_risk,
   return answers;
 }
 
+namespace {
+
+size_t quick_slot(uint16_t port, size_t protocol_index) { return size_t{port} * 3 + protocol_index; }
+
+size_t protocol_index(Protocol protocol) {
+  return protocol == Protocol::tcp ? 0 : protocol == Protocol::udp ? 1 : 2;
+}
+
+}  // namespace
+
+void KnowledgeBase::build_quick_index() const {
+  quick_entry_.assign(65536 * 3, 0);
+  quick_name_.assign(65536 * 3, 0);
+  quick_entries_ = all_entries();  // merged curated + user, names included
+  for (size_t i = 0; i < quick_entries_.size() && i < 65535; ++i) {
+    const PortAnswer& answer = quick_entries_[i];
+    for (uint32_t port = answer.ports.first; port <= answer.ports.last; ++port) {
+      for (size_t p = 0; p < 3; ++p) {
+        if (!contains(answer.protocols, kProtocols[p])) continue;
+        uint16_t& slot = quick_entry_[quick_slot(static_cast<uint16_t>(port), p)];
+        if (slot == 0 || answer.origins.risk == Origin::user_file) slot = static_cast<uint16_t>(i + 1);
+      }
+    }
+    quick_entries_[i].names.clear();  // not needed here; saves memory
+  }
+  auto add_name = [&](uint16_t first, uint16_t last, ProtocolSet protocols, std::string_view name) {
+    if (quick_names_.size() >= 65535) return;
+    quick_names_.push_back(name);
+    for (uint32_t port = first; port <= last; ++port) {
+      for (size_t p = 0; p < 3; ++p) {
+        uint16_t& slot = quick_name_[quick_slot(static_cast<uint16_t>(port), p)];
+        if (slot == 0 && contains(protocols, kProtocols[p])) slot = static_cast<uint16_t>(quick_names_.size());
+      }
+    }
+  };
+  for (const IanaService& service : iana_services()) add_name(service.port, service.port, service.protocols, service.name);
+  for (const ServiceName& service : extra_.system_services) {
+    add_name(service.port, service.last_port, service.protocols, service.name);
+  }
+}
+
+KnowledgeBase::QuickNote KnowledgeBase::quick_note(uint16_t port, Protocol protocol) const {
+  if (quick_entry_.empty()) build_quick_index();
+  size_t slot = quick_slot(port, protocol_index(protocol));
+  QuickNote note;
+  if (uint16_t entry = quick_entry_[slot]; entry != 0) {
+    const PortEntry& merged = quick_entries_[entry - 1].entry;
+    note.service = merged.service;
+    note.has_risk = merged.has_risk;
+    note.risk = merged.risk;
+  }
+  if (note.service.empty()) {
+    if (uint16_t name = quick_name_[slot]; name != 0) note.service = quick_names_[name - 1];
+  }
+  return note;
+}
+
 }  // namespace portlens

@@ -287,6 +287,14 @@ std::string render_port_json(const KnowledgeBase& base, const std::vector<PortAn
   return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
+std::string render_port_ndjson(const KnowledgeBase& base, const std::vector<PortAnswer>& answers) {
+  std::string out;
+  for (const PortAnswer& answer : answers) {
+    out += answer_json(base, answer).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  }
+  return out;
+}
+
 std::string render_port_csv(const std::vector<PortAnswer>& answers, Language language) {
   std::string out = csv_row({"port", "port_end", "proto", "service", "risk", "title", "malware", "tags"});
   for (const PortAnswer& answer : answers) {

@@ -27,6 +27,9 @@ std::string render_port_table(const std::vector<PortAnswer>& answers, const Repo
 /// {"entries": [...]}, the schema in docs/json.md.
 std::string render_port_json(const KnowledgeBase& base, const std::vector<PortAnswer>& answers);
 
+/// One answer object per line, the objects of render_port_json's "entries".
+std::string render_port_ndjson(const KnowledgeBase& base, const std::vector<PortAnswer>& answers);
+
 /// RFC 4180 CSV with a header row; text in the chosen language.
 std::string render_port_csv(const std::vector<PortAnswer>& answers, Language language);
 

@@ -1,0 +1,308 @@
+// `portlens ls`: every TCP and UDP socket on this host (or in --netns), the
+// processes that own it, and what its port is — `netstat -a` done right.
+//
+// The pipeline: options → kernel dump (netlink, state filter in the kernel;
+// /proc/net when netlink is refused) → owner walk (skipped with --no-process)
+// → one row per socket with the knowledge base's note → filters → sort →
+// report.
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "cli/command.h"
+#include "cli/knowledge_files.h"
+#include "inventory/netlink_source.h"
+#include "inventory/netns.h"
+#include "inventory/proc_net_source.h"
+#include "inventory/proc_owners.h"
+#include "report/socket_report.h"
+#include "util/text.h"
+
+namespace portlens {
+
+namespace {
+
+/// What the options mean, validated: everything the pipeline needs.
+struct LsPlan {
+  SocketQuery query;
+  std::vector<PortQuery> any_port, local_port, remote_port;
+  std::vector<int> pids;
+  std::optional<uint32_t> uid;
+  std::optional<Risk> minimum_risk;
+  enum class Sort { port, process, state, risk } sort = Sort::port;
+  bool use_proc = false;
+};
+
+bool port_matches(const std::vector<PortQuery>& queries, Protocol protocol, uint16_t port) {
+  if (queries.empty()) return true;
+  return std::any_of(queries.begin(), queries.end(), [&](const PortQuery& query) {
+    return query.range.contains(port) && (query.protocols == kAnyProtocol || contains(query.protocols, protocol));
+  });
+}
+
+class LsCommand : public Command {
+ public:
+  void add_options(CLI::App& app, const Context& ctx) override;
+  int run(Context& ctx) override;
+
+ private:
+  Result<LsPlan> plan() const;
+  Result<std::vector<SocketRecord>> read_sockets(const Context& ctx, const LsPlan& plan) const;
+  std::vector<SocketRow> make_rows(const std::vector<SocketRecord>& sockets, const OwnerMap* owners,
+                                   const KnowledgeBase& base) const;
+  bool keep(const SocketRow& row, const LsPlan& plan) const;
+  static void sort_rows(std::vector<SocketRow>& rows, LsPlan::Sort sort);
+
+  bool tcp_ = false, udp_ = false, ipv4_ = false, ipv6_ = false, listen_ = false, exposed_ = false;
+  bool numeric_ = false, no_process_ = false, command_line_ = false, executable_ = false, summary_ = false;
+  std::vector<std::string> states_;
+  std::optional<std::string> port_, sport_, dport_, pid_, process_, user_, risk_, sort_, source_, netns_;
+  KnowledgeFileOptions files_;
+};
+
+void LsCommand::add_options(CLI::App& app, const Context& ctx) {
+  auto tr = [&](const char* msgid) { return std::string(ctx.tr(msgid)); };
+  app.add_flag("-t,--tcp", tcp_, tr(N_("TCP sockets")));
+  app.add_flag("-u,--udp", udp_, tr(N_("UDP sockets")));
+  app.add_flag("-4,--ipv4", ipv4_, tr(N_("IPv4 only")));
+  app.add_flag("-6,--ipv6", ipv6_, tr(N_("IPv6 only")));
+  app.add_flag("-l,--listen", listen_, tr(N_("listening TCP and unconnected UDP sockets only (asked of the kernel)")));
+  app.add_option("--state", states_, tr(N_("states, as ss names them: estab, listen, unconn, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, close-wait, last-ack, closing")))->delimiter(',');
+  app.add_option("--port", port_, tr(N_("local or remote port in this list (22,80-90,53/udp)")));
+  app.add_option("--sport", sport_, tr(N_("local port in this list")));
+  app.add_option("--dport", dport_, tr(N_("remote port in this list")));
+  app.add_option("--pid", pid_, tr(N_("owned by one of these process ids (comma-separated)")));
+  app.add_option("--process", process_, tr(N_("owned by a process with this name")));
+  app.add_option("--user", user_, tr(N_("sockets of this user (name or uid)")));
+  app.add_option("--risk", risk_, tr(N_("listeners whose port is at least this risky")));
+  app.add_flag("--exposed", exposed_, tr(N_("listening on an address other than loopback")));
+  app.add_flag("-n,--numeric", numeric_, tr(N_("no service names")));
+  app.add_flag("--no-process", no_process_, tr(N_("do not look up owning processes (fastest)")));
+  app.add_flag("--cmdline", command_line_, tr(N_("show the owner's command line")));
+  app.add_flag("--exe", executable_, tr(N_("show the owner's executable")));
+  app.add_option("--sort", sort_, tr(N_("order: port (default), proc, state or risk")));
+  app.add_flag("--summary", summary_, tr(N_("counts by protocol, state and process, like ss -s")));
+  app.add_option("--source", source_, tr(N_("where sockets come from: netlink (default) or proc")));
+  app.add_option("--netns", netns_, tr(N_("look into this network namespace (a name from ip netns, or a path)")));
+  app.add_option("--user-file", files_.user_file, tr(N_("your own knowledge-base entries")));
+}
+
+Result<uint32_t> parse_user(const std::string& text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (text.size() > 10) return make_error(N_("unknown user '{}'"), text);
+    uint64_t uid = std::stoull(text);
+    if (uid > 0xFFFFFFFFu) return make_error(N_("unknown user '{}'"), text);
+    return static_cast<uint32_t>(uid);
+  }
+  passwd entry{}, *found = nullptr;
+  std::vector<char> buffer(16384);
+  if (getpwnam_r(text.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return make_error(N_("unknown user '{}'"), text);
+  }
+  return static_cast<uint32_t>(found->pw_uid);
+}
+
+Result<std::vector<int>> parse_pids(const std::string& text) {
+  std::vector<int> pids;
+  for (std::string_view item : split(text, ',')) {
+    item = trim(item);
+    bool digits = !item.empty() && item.size() <= 9 &&
+                  std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) return make_error(N_("'{}' is not a process id"), item);
+    pids.push_back(std::stoi(std::string(item)));
+  }
+  return pids;
+}
+
+Result<LsPlan> LsCommand::plan() const {
+  LsPlan plan;
+  plan.query.protocols = (tcp_ || !udp_ ? bit(Protocol::tcp) : 0) | (udp_ || !tcp_ ? bit(Protocol::udp) : 0);
+  plan.query.ipv4 = ipv4_ || !ipv6_;
+  plan.query.ipv6 = ipv6_ || !ipv4_;
+  uint32_t mask = 0;
+  for (const std::string& name : states_) {
+    auto state = parse_state_name(trim(name));
+    if (!state) return make_error(N_("unknown state '{}' (estab, listen, unconn, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, close-wait, last-ack, closing)"), name);
+    mask |= state_bit(*state);
+  }
+  if (listen_) mask |= state_bit(SocketState::listen) | state_bit(SocketState::close);
+  plan.query.state_mask = mask == 0 ? kAllSocketStates : mask;
+  for (auto [text, target] : {std::pair{&port_, &plan.any_port}, {&sport_, &plan.local_port}, {&dport_, &plan.remote_port}}) {
+    if (!*text) continue;
+    auto ports = parse_port_list(**text);
+    if (!ports) return ports.error();
+    *target = std::move(*ports);
+  }
+  if (pid_) {
+    auto pids = parse_pids(*pid_);
+    if (!pids) return pids.error();
+    plan.pids = std::move(*pids);
+  }
+  if ((pid_ || process_) && no_process_) return make_error(N_("--pid and --process need owners: drop --no-process"));
+  if (user_) {
+    auto uid = parse_user(*user_);
+    if (!uid) return uid.error();
+    plan.uid = *uid;
+  }
+  if (risk_) {
+    plan.minimum_risk = parse_risk(*risk_);
+    if (!plan.minimum_risk) return make_error(N_("unknown risk level '{}' (info, low, medium, high, critical)"), *risk_);
+  }
+  if (sort_) {
+    static constexpr std::pair<std::string_view, LsPlan::Sort> kSorts[] = {
+        {"port", LsPlan::Sort::port}, {"proc", LsPlan::Sort::process}, {"process", LsPlan::Sort::process},
+        {"state", LsPlan::Sort::state}, {"risk", LsPlan::Sort::risk}};
+    auto found = std::find_if(std::begin(kSorts), std::end(kSorts), [&](const auto& s) { return s.first == *sort_; });
+    if (found == std::end(kSorts)) return make_error(N_("unknown sort order '{}' (port, proc, state, risk)"), *sort_);
+    plan.sort = found->second;
+  }
+  if (source_ && *source_ != "netlink" && *source_ != "proc") {
+    return make_error(N_("unknown socket source '{}' (netlink or proc)"), *source_);
+  }
+  plan.use_proc = source_ && *source_ == "proc";
+  return plan;
+}
+
+Result<std::vector<SocketRecord>> LsCommand::read_sockets(const Context& ctx, const LsPlan& plan) const {
+  if (plan.use_proc) return read_sockets_proc(plan.query);
+  NetlinkFailure failure = NetlinkFailure::failed;
+  auto sockets = dump_sockets_netlink(plan.query, &failure);
+  if (sockets || failure != NetlinkFailure::refused) return sockets;
+  ctx.warn(make_error(N_("netlink sock_diag is not available ({}); reading /proc/net instead"),
+                      render_error(sockets.error(), ctx.language)));
+  return read_sockets_proc(plan.query);
+}
+
+std::vector<SocketRow> LsCommand::make_rows(const std::vector<SocketRecord>& sockets, const OwnerMap* owners,
+                                            const KnowledgeBase& base) const {
+  // A connection is named after the port that offers the service: the local
+  // port when something here listens on it, else the remote one (an outgoing
+  // connection to 443 is "https").
+  std::vector<bool> serving(65536 * 2, false);
+  for (const SocketRecord& socket : sockets) {
+    bool offers = socket.state == SocketState::listen ||
+                  (socket.protocol == Protocol::udp && socket.state == SocketState::close);
+    if (offers) serving[socket.local.port * 2 + (socket.protocol == Protocol::udp)] = true;
+  }
+  std::vector<SocketRow> rows;
+  rows.reserve(sockets.size());
+  for (const SocketRecord& socket : sockets) {
+    SocketRow row;
+    row.socket = &socket;
+    if (owners != nullptr) row.owners = owners->owners_of(socket.inode);
+    bool local_serves = serving[socket.local.port * 2 + (socket.protocol == Protocol::udp)];
+    row.service_port = local_serves || socket.remote.port == 0 ? socket.local.port : socket.remote.port;
+    row.show_risk = socket.state == SocketState::listen ||
+                    (socket.protocol == Protocol::udp && socket.state == SocketState::close);
+    if (!numeric_ || risk_ || sort_ == "risk") row.note = base.quick_note(row.service_port, socket.protocol);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+bool LsCommand::keep(const SocketRow& row, const LsPlan& plan) const {
+  const SocketRecord& socket = *row.socket;
+  if (!port_matches(plan.local_port, socket.protocol, socket.local.port)) return false;
+  if (!port_matches(plan.remote_port, socket.protocol, socket.remote.port)) return false;
+  if (!plan.any_port.empty() && !port_matches(plan.any_port, socket.protocol, socket.local.port) &&
+      !port_matches(plan.any_port, socket.protocol, socket.remote.port)) {
+    return false;
+  }
+  if (plan.uid && socket.uid != *plan.uid) return false;
+  if (!plan.pids.empty() && std::none_of(row.owners.begin(), row.owners.end(), [&](const ProcessInfo* p) {
+        return std::find(plan.pids.begin(), plan.pids.end(), p->pid) != plan.pids.end();
+      })) {
+    return false;
+  }
+  if (process_ && std::none_of(row.owners.begin(), row.owners.end(),
+                               [&](const ProcessInfo* p) { return p->name == *process_; })) {
+    return false;
+  }
+  if (plan.minimum_risk && !(row.show_risk && row.note.has_risk && row.note.risk >= *plan.minimum_risk)) return false;
+  if (exposed_ && !(row.show_risk && !is_loopback(socket.family, socket.local.address))) return false;
+  return true;
+}
+
+void LsCommand::sort_rows(std::vector<SocketRow>& rows, LsPlan::Sort sort) {
+  auto key_port = [](const SocketRow& row) {
+    const SocketRecord& s = *row.socket;
+    return std::tuple(s.local.port, s.protocol, s.family, s.local.address, s.remote.address, s.remote.port);
+  };
+  auto first_owner = [](const SocketRow& row) {
+    return row.owners.empty() ? std::pair(std::string("\xff"), 0) : std::pair(row.owners[0]->name, row.owners[0]->pid);
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const SocketRow& a, const SocketRow& b) {
+    switch (sort) {
+      case LsPlan::Sort::process:
+        if (first_owner(a) != first_owner(b)) return first_owner(a) < first_owner(b);
+        break;
+      case LsPlan::Sort::state:
+        if (a.socket->state != b.socket->state) return a.socket->state < b.socket->state;
+        break;
+      case LsPlan::Sort::risk: {
+        int ra = a.show_risk && a.note.has_risk ? static_cast<int>(a.note.risk) : -1;
+        int rb = b.show_risk && b.note.has_risk ? static_cast<int>(b.note.risk) : -1;
+        if (ra != rb) return ra > rb;
+        break;
+      }
+      case LsPlan::Sort::port: break;
+    }
+    return key_port(a) < key_port(b);
+  });
+}
+
+int LsCommand::run(Context& ctx) {
+  auto planned = plan();
+  if (!planned) return ctx.fail(planned.error(), kExitUsage);
+  auto extra = load_knowledge_files(files_, ctx.env);
+  if (!extra) return ctx.fail(extra.error(), kExitUsage);
+  if (netns_) {
+    if (auto entered = enter_network_namespace(network_namespace_path(*netns_)); !entered) {
+      return ctx.fail(entered.error(), kExitUsage);
+    }
+  }
+  auto sockets = read_sockets(ctx, *planned);
+  if (!sockets) return ctx.fail(sockets.error(), kExitFailure);
+  std::optional<OwnerMap> owners;
+  if (!no_process_) {
+    OwnerOptions options;
+    options.command_line = command_line_;
+    options.executable = executable_;
+    auto collected = collect_owners(options);
+    if (!collected) return ctx.fail(collected.error(), kExitFailure);
+    owners = std::move(*collected);
+    // Not root: say so once. Root can still be refused (a sandbox's pid 1):
+    // worth a word only with -v.
+    if (owners->permission_denied() && geteuid() != 0) {
+      ctx.warn(make_error(N_("not running as root: owners of other users' sockets are not shown")));
+    } else if (owners->permission_denied() && ctx.verbosity > 0) {
+      ctx.warn(make_error(N_("some processes could not be inspected: sockets they own are shown without an owner")));
+    }
+  }
+  KnowledgeBase base(std::move(*extra));
+  std::vector<SocketRow> rows = make_rows(*sockets, owners ? &*owners : nullptr, base);
+  std::erase_if(rows, [&](const SocketRow& row) { return !keep(row, *planned); });
+  sort_rows(rows, planned->sort);
+
+  SocketReportOptions options{{ctx.language, ctx.style, ctx.width}, numeric_, !no_process_, command_line_, executable_};
+  if (summary_) {
+    ctx.print(render_socket_summary(rows, options, ctx.format == OutputFormat::json));
+    return kExitOk;
+  }
+  switch (ctx.format) {
+    case OutputFormat::json: ctx.print(render_socket_json(rows, options)); break;
+    case OutputFormat::ndjson: ctx.print(render_socket_ndjson(rows, options)); break;
+    case OutputFormat::csv: ctx.print(render_socket_csv(rows, options)); break;
+    case OutputFormat::text: ctx.print(render_socket_table(rows, options)); break;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_ls_command() { return std::make_unique<LsCommand>(); }
+
+}  // namespace portlens

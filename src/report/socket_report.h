@@ -1,0 +1,45 @@
+#pragma once
+// Renders `portlens ls`: one row per socket with its owners and what the
+// knowledge base says about its port, as a table, JSON, NDJSON or CSV, and
+// the --summary counts.
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "inventory/proc_owners.h"
+#include "inventory/socket_record.h"
+#include "knowledge/knowledge_base.h"
+#include "report/port_report.h"
+
+namespace portlens {
+
+struct SocketRow {
+  const SocketRecord* socket = nullptr;
+  std::span<const ProcessInfo* const> owners;
+  KnowledgeBase::QuickNote note;  ///< Service and risk of the port that names the service.
+  uint16_t service_port = 0;      ///< Which port the note is about (local or remote).
+  bool show_risk = false;         ///< Listeners and unconnected UDP carry a risk marker.
+};
+
+struct SocketReportOptions {
+  ReportOptions base;
+  bool numeric = false;        ///< -n: no service names.
+  bool owners_known = true;    ///< false with --no-process: no process columns.
+  bool command_line = false;   ///< --cmdline column.
+  bool executable = false;     ///< --exe column.
+};
+
+std::string render_socket_table(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
+std::string render_socket_json(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
+/// One JSON object per line, the same objects as in --json's "sockets".
+std::string render_socket_ndjson(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
+std::string render_socket_csv(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
+/// Counts by protocol and state, and the processes with most sockets (like ss -s).
+std::string render_socket_summary(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                                  bool as_json);
+
+/// "127.0.0.1:22", "[::1]:631", "*:22" (wildcard), "[::ffff:10.0.0.1]:80".
+std::string endpoint_text(AddressFamily family, const Endpoint& endpoint, bool wildcard_as_star);
+
+}  // namespace portlens
