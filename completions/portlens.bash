@@ -3,7 +3,8 @@
 # Installed as .../bash-completion/completions/portlens; to try it by hand:
 #   source completions/portlens.bash
 # Needs nothing from the bash-completion package. Keep the option lists in
-# step with src/cli/main.cc, src/cli/info_command.cc and src/knowledge/tags.cc.
+# step with src/cli/main.cc, src/cli/info_command.cc, src/cli/ls_command.cc
+# and src/knowledge/tags.cc.
 
 _portlens() {
     local cur prev
@@ -11,13 +12,17 @@ _portlens() {
     prev=
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 
-    local global_opts='--json --csv --lang --color -q --quiet -v --verbose --version -h --help'
+    local global_opts='--json --ndjson --csv --lang --color -q --quiet -v --verbose --version -h --help'
     local info_opts='-s --search --risk --tag --user-file --no-user-file --nmap-services -h --help'
+    local ls_opts='-t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listen --state --port --sport --dport
+        --pid --process --user --risk --exposed -n --numeric --no-process --cmdline --exe --sort
+        --summary --source --netns --user-file -h --help'
     # Global options a command accepts after its name too.
-    local shared_opts='--json --csv --lang --color -q --quiet -v --verbose'
-    local commands='info'
+    local shared_opts='--json --ndjson --csv --lang --color -q --quiet -v --verbose'
+    local commands='info ls'
     # Options that take a value (in the next word or after '=').
-    local value_opts=' --lang --color -s --search --risk --tag --user-file --nmap-services '
+    local value_opts=' --lang --color -s --search --risk --tag --user-file --nmap-services'
+    value_opts+=' --state --port --sport --dport --pid --process --user --sort --source --netns '
     local tags='amplification auth backup cache chat cleartext container database dev
         directory discovery encrypted file-sharing file-transfer game industrial iot
         legacy mail malware media message-broker monitoring name-service orchestration
@@ -44,14 +49,33 @@ _portlens() {
             --color) values='auto always never' ;;
             --risk) values='info low medium high critical' ;;
             --tag) values=$tags ;;
-            --user-file | --nmap-services)
-                compopt -o filenames 2>/dev/null
-                local IFS=$'\n'
-                COMPREPLY=($(compgen -f -- "$cur"))
+            --sort) values='port proc process state risk' ;;
+            --source) values='netlink proc' ;;
+            --state)
+                # A comma-separated list: complete its last item.
+                values='estab listen unconn syn-sent syn-recv fin-wait-1 fin-wait-2
+                    time-wait close-wait last-ack closing'
+                if [[ $cur == *,* ]]; then
+                    prefix+=${cur%,*}, cur=${cur##*,}
+                fi
+                ;;
+            --user)
+                COMPREPLY=($(compgen -u -- "$cur"))
                 [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
                 return 0
                 ;;
-            -s | --search) return 0 ;; # free text
+            --user-file | --nmap-services | --netns)
+                compopt -o filenames 2>/dev/null
+                local IFS=$'\n'
+                COMPREPLY=($(compgen -f -- "$cur"))
+                # --netns also takes the names made by `ip netns add`.
+                if [[ $option == --netns && -d /run/netns ]]; then
+                    COMPREPLY+=($(compgen -W "$(command ls -A /run/netns 2>/dev/null)" -- "$cur"))
+                fi
+                [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
+                return 0
+                ;;
+            -s | --search | --port | --sport | --dport | --pid | --process) return 0 ;; # free text
             *) option= ;;
         esac
         if [[ -n $option ]]; then
@@ -92,6 +116,10 @@ _portlens() {
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$info_opts $shared_opts" -- "$cur"))
             fi
+            ;;
+        ls)
+            # ls takes no arguments, only options.
+            COMPREPLY=($(compgen -W "$ls_opts $shared_opts" -- "$cur"))
             ;;
     esac
     return 0

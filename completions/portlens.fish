@@ -2,8 +2,8 @@
 #
 # Installed into .../fish/vendor_completions.d; to try it by hand:
 #   source completions/portlens.fish
-# Keep the option lists in step with src/cli/main.cc, src/cli/info_command.cc
-# and src/knowledge/tags.cc.
+# Keep the option lists in step with src/cli/main.cc, src/cli/info_command.cc,
+# src/cli/ls_command.cc and src/knowledge/tags.cc.
 
 # Values with descriptions, one "value<TAB>description" a line.
 function __portlens_risks
@@ -57,7 +57,39 @@ function __portlens_tags
         windows Windows
 end
 
-set -l commands info
+function __portlens_states
+    printf '%s\t%s\n' \
+        estab 'established (and connected UDP)' \
+        listen 'listening TCP' \
+        unconn 'unconnected UDP' \
+        syn-sent connecting \
+        syn-recv 'being accepted' \
+        fin-wait-1 'closing, FIN sent' \
+        fin-wait-2 'closing, FIN acknowledged' \
+        time-wait 'closed, waiting' \
+        close-wait 'peer closed' \
+        last-ack 'closing, last ACK awaited' \
+        closing 'both sides closing'
+end
+
+# --state takes a comma-separated list: complete its last item.
+function __portlens_state_list
+    set -l token (commandline -ct)
+    set -l prefix (string match -r '^.*,' -- $token)
+    for line in (__portlens_states)
+        printf '%s%s\n' "$prefix" $line
+    end
+end
+
+# --netns: the names made by `ip netns add`, or a path.
+function __portlens_netns
+    for ns in /run/netns/*
+        printf '%s\t%s\n' (string replace -r '.*/' '' -- $ns) 'network namespace'
+    end
+    __fish_complete_path (commandline -ct)
+end
+
+set -l commands info ls
 
 # No file names unless an option asks for one.
 complete -c portlens -f
@@ -65,9 +97,12 @@ complete -c portlens -f
 # Commands.
 complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
     -a info -d 'What a port is, who uses it, known malware, risk and advice'
+complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
+    -a ls -d 'Every socket on this host, its owners and what its port is'
 
 # Global options (accepted before and after the command name).
 complete -c portlens -l json -d 'Print one JSON document'
+complete -c portlens -l ndjson -d 'Print one JSON object per line'
 complete -c portlens -l csv -d 'Print a CSV table'
 complete -c portlens -l lang -x -a 'zh\tChinese en\tEnglish' -d 'Language of all output'
 complete -c portlens -l color -x -a 'auto always never' -d 'When to use colour'
@@ -84,3 +119,29 @@ complete -c portlens -n $info -l tag -x -a '(__portlens_tags)' -d 'List entries 
 complete -c portlens -n $info -l user-file -r -F -d 'Your own entries (default: ~/.config/portlens/ports.toml)'
 complete -c portlens -n $info -l no-user-file -d 'Ignore your own entries'
 complete -c portlens -n $info -l nmap-services -r -F -d 'Also read service names from this nmap-services file'
+
+# ls
+set -l ls "__fish_seen_subcommand_from ls"
+complete -c portlens -n $ls -s t -l tcp -d 'TCP sockets'
+complete -c portlens -n $ls -s u -l udp -d 'UDP sockets'
+complete -c portlens -n $ls -s 4 -l ipv4 -d 'IPv4 only'
+complete -c portlens -n $ls -s 6 -l ipv6 -d 'IPv6 only'
+complete -c portlens -n $ls -s l -l listen -d 'Listening TCP and unconnected UDP sockets only'
+complete -c portlens -n $ls -l state -x -a '(__portlens_state_list)' -d 'States, as ss names them (comma-separated)'
+complete -c portlens -n $ls -l port -x -d 'Local or remote port in this list (22,80-90,53/udp)'
+complete -c portlens -n $ls -l sport -x -d 'Local port in this list'
+complete -c portlens -n $ls -l dport -x -d 'Remote port in this list'
+complete -c portlens -n $ls -l pid -x -a '(__fish_complete_pids)' -d 'Owned by one of these process ids (comma-separated)'
+complete -c portlens -n $ls -l process -x -a '(__fish_complete_proc)' -d 'Owned by a process with this name'
+complete -c portlens -n $ls -l user -x -a '(__fish_complete_users)' -d 'Sockets of this user (name or uid)'
+complete -c portlens -n $ls -l risk -x -a '(__portlens_risks)' -d 'Listeners whose port is at least this risky'
+complete -c portlens -n $ls -l exposed -d 'Listening on an address other than loopback'
+complete -c portlens -n $ls -s n -l numeric -d 'No service names'
+complete -c portlens -n $ls -l no-process -d 'Do not look up owning processes (fastest)'
+complete -c portlens -n $ls -l cmdline -d "Show the owner's command line"
+complete -c portlens -n $ls -l exe -d "Show the owner's executable"
+complete -c portlens -n $ls -l sort -x -a 'port\tdefault proc\t"by process" process\t"by process" state\t"by state" risk\t"highest risk first"' -d 'Order of the listing'
+complete -c portlens -n $ls -l summary -d 'Counts by protocol, state and process, like ss -s'
+complete -c portlens -n $ls -l source -x -a 'netlink\tdefault proc\t/proc/net' -d 'Where sockets come from'
+complete -c portlens -n $ls -l netns -x -a '(__portlens_netns)' -d 'Look into this network namespace (ip netns name or path)'
+complete -c portlens -n $ls -l user-file -r -F -d 'Your own knowledge-base entries'

@@ -12,6 +12,7 @@
 
 #include "i18n/catalog.h"
 #include "i18n/language.h"
+#include "report/sink.h"
 #include "report/style.h"
 
 namespace portlens {
@@ -30,6 +31,12 @@ struct Environment {
 };
 
 enum class OutputFormat { text, json, ndjson, csv };
+
+/// Standard output as a sink for streaming renderers.
+class StdoutSink : public OutputSink {
+ public:
+  void write(std::string_view text) override { std::fwrite(text.data(), 1, text.size(), stdout); }
+};
 
 /// Exit codes, as documented in portlens(1).
 enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitFindings = 3 };

@@ -292,11 +292,12 @@ int LsCommand::run(Context& ctx) {
     ctx.print(render_socket_summary(rows, options, ctx.format == OutputFormat::json));
     return kExitOk;
   }
+  StdoutSink out;
   switch (ctx.format) {
-    case OutputFormat::json: ctx.print(render_socket_json(rows, options)); break;
-    case OutputFormat::ndjson: ctx.print(render_socket_ndjson(rows, options)); break;
-    case OutputFormat::csv: ctx.print(render_socket_csv(rows, options)); break;
-    case OutputFormat::text: ctx.print(render_socket_table(rows, options)); break;
+    case OutputFormat::json: write_socket_json(rows, options, out); break;
+    case OutputFormat::ndjson: write_socket_ndjson(rows, options, out); break;
+    case OutputFormat::csv: write_socket_csv(rows, options, out); break;
+    case OutputFormat::text: write_socket_table(rows, options, out); break;
   }
   return kExitOk;
 }

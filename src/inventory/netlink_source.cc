@@ -1,5 +1,7 @@
 #include "inventory/netlink_source.h"
 
+#include "inventory/proc_net_source.h"
+
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -252,6 +254,9 @@ Result<std::vector<SocketRecord>> dump_sockets_netlink(const SocketQuery& query,
   if (!fd) return fd.error();
   std::vector<uint8_t> buffer(kReceiveBufferBytes);
   std::vector<SocketRecord> sockets;
+  // Reserving what /proc/net/sockstat counts avoids the vector's doubling,
+  // whose copy would otherwise set the peak memory of a 41k-socket dump.
+  sockets.reserve(socket_count_hint() + 64);
   uint32_t sequence = 0;
   for (Protocol protocol : {Protocol::tcp, Protocol::udp}) {
     if (!wants_protocol(query, protocol)) continue;

@@ -222,4 +222,33 @@ Result<std::vector<SocketRecord>> read_sockets_proc(const SocketQuery& query, co
   return sockets;
 }
 
+size_t parse_sockstat_count(std::string_view text) {
+  size_t total = 0;
+  for (std::string_view line : split(text, '\n')) {
+    bool wanted = line.starts_with("TCP:") || line.starts_with("TCP6:") || line.starts_with("UDP:") ||
+                  line.starts_with("UDP6:");
+    if (!wanted) continue;
+    std::vector<std::string_view> words = split_whitespace(line);
+    for (size_t i = 1; i + 1 < words.size(); ++i) {
+      if (words[i] != "inuse" && words[i] != "tw") continue;
+      size_t value = 0;
+      for (char c : words[i + 1]) {
+        if (c < '0' || c > '9' || value > 100'000'000) break;
+        value = value * 10 + static_cast<size_t>(c - '0');
+      }
+      total += value;
+    }
+  }
+  return std::min<size_t>(total, 50'000'000);
+}
+
+size_t socket_count_hint(const std::string& proc_net_dir) {
+  size_t total = 0;
+  for (const char* name : {"/sockstat", "/sockstat6"}) {
+    auto text = read_proc_file(proc_net_dir + name);
+    if (text && text->has_value()) total += parse_sockstat_count(**text);
+  }
+  return total;
+}
+
 }  // namespace portlens

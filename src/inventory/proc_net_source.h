@@ -31,4 +31,13 @@ Result<std::vector<SocketRecord>> parse_proc_net(std::string_view text, Protocol
 Result<std::vector<SocketRecord>> read_sockets_proc(const SocketQuery& query,
                                                     const std::string& proc_net_dir = "/proc/net");
 
+/// How many TCP and UDP sockets the calling thread's network namespace holds,
+/// from /proc/net/sockstat and sockstat6 ("inuse" plus TCP "tw"): a hint for
+/// reserving memory before a dump, 0 when unreadable. Never an error.
+size_t socket_count_hint(const std::string& proc_net_dir = "/proc/net");
+
+/// The counting part of socket_count_hint(), for tests: sums the numbers after
+/// "inuse" and "tw" on the TCP, TCP6, UDP and UDP6 lines of sockstat text.
+size_t parse_sockstat_count(std::string_view text);
+
 }  // namespace portlens

@@ -7,6 +7,7 @@
 
 #include "i18n/catalog.h"
 #include "report/csv.h"
+#include "report/json_text.h"
 #include "report/sanitize.h"
 #include "report/table.h"
 
@@ -25,13 +26,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string processes_text(const SocketRow& row) {
-  std::string out;
-  for (const ProcessInfo* process : row.owners) {
-    if (!out.empty()) out += ",";
-    out += fmt::format("{}/{}", process->pid, terminal_safe(process->name));
+void append_processes(std::string& out, const SocketRow& row) {
+  for (size_t i = 0; i < row.owners.size(); ++i) {
+    if (i > 0) out += ',';
+    fmt::format_to(std::back_inserter(out), "{}/{}", row.owners[i]->pid, terminal_safe(row.owners[i]->name));
   }
-  return out;
 }
 
 std::string users_text(const SocketRow& row) {
@@ -39,43 +38,75 @@ std::string users_text(const SocketRow& row) {
   return terminal_safe(row.owners.front()->user);
 }
 
-Json endpoint_json(AddressFamily family, const Endpoint& endpoint) {
-  return {{"addr", address_text(family, endpoint.address)}, {"port", endpoint.port}};
+void append_endpoint_json(std::string& out, AddressFamily family, const Endpoint& endpoint) {
+  out += "{\"addr\": \"";
+  out += address_text(family, endpoint.address);
+  fmt::format_to(std::back_inserter(out), "\", \"port\": {}}}", endpoint.port);
 }
 
-Json socket_json(const SocketRow& row, const SocketReportOptions& options) {
+/// One socket as a single-line JSON object (the schema in docs/json.md).
+void append_socket_json(std::string& out, const SocketRow& row, const SocketReportOptions& options) {
   const SocketRecord& socket = *row.socket;
-  Json processes = Json::array();
-  for (const ProcessInfo* process : row.owners) {
-    Json item = {{"pid", process->pid}, {"name", process->name}, {"user", process->user}};
-    if (options.command_line) item["cmdline"] = process->command_line;
-    if (options.executable) item["exe"] = process->executable;
-    processes.push_back(item);
+  fmt::format_to(std::back_inserter(out), "{{\"proto\": \"{}\", \"family\": \"{}\", \"state\": \"{}\", \"local\": ",
+                 protocol_name(socket.protocol), socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6",
+                 state_name(socket.state));
+  append_endpoint_json(out, socket.family, socket.local);
+  out += ", \"remote\": ";
+  append_endpoint_json(out, socket.family, socket.remote);
+  fmt::format_to(std::back_inserter(out), ", \"inode\": {}, \"uid\": {}, \"recv_q\": {}, \"send_q\": {}, \"processes\": [",
+                 socket.inode, socket.uid, socket.receive_queue, socket.send_queue);
+  for (size_t i = 0; i < row.owners.size(); ++i) {
+    const ProcessInfo& process = *row.owners[i];
+    if (i > 0) out += ", ";
+    fmt::format_to(std::back_inserter(out), "{{\"pid\": {}, \"name\": ", process.pid);
+    append_json_string(out, process.name);
+    out += ", \"user\": ";
+    append_json_string(out, process.user);
+    if (options.command_line) out += ", \"cmdline\": ", append_json_string(out, process.command_line);
+    if (options.executable) out += ", \"exe\": ", append_json_string(out, process.executable);
+    out += '}';
   }
-  return {
-      {"proto", protocol_name(socket.protocol)},
-      {"family", socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6"},
-      {"state", state_name(socket.state)},
-      {"local", endpoint_json(socket.family, socket.local)},
-      {"remote", endpoint_json(socket.family, socket.remote)},
-      {"inode", socket.inode},
-      {"uid", socket.uid},
-      {"recv_q", socket.receive_queue},
-      {"send_q", socket.send_queue},
-      {"processes", processes},
-      {"service", row.note.service.empty() ? Json(nullptr) : Json(row.note.service)},
-      {"service_port", row.service_port},
-      {"risk", row.show_risk && row.note.has_risk ? Json(risk_name(row.note.risk)) : Json(nullptr)},
-  };
+  out += "], \"service\": ";
+  if (row.note.service.empty()) out += "null";
+  else append_json_string(out, row.note.service);
+  fmt::format_to(std::back_inserter(out), ", \"service_port\": {}, \"risk\": ", row.service_port);
+  if (row.show_risk && row.note.has_risk) {
+    fmt::format_to(std::back_inserter(out), "\"{}\"", risk_name(row.note.risk));
+  } else {
+    out += "null";
+  }
+  out += '}';
 }
 
 std::string dump(const Json& json, int indent) {
   return json.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
-}  // namespace
+void fill_cells(std::vector<std::string>& cells, const SocketRow& row, const SocketReportOptions& options) {
+  const SocketRecord& socket = *row.socket;
+  Language language = options.base.language;
+  cells.clear();
+  std::string proto(protocol_name(socket.protocol));
+  if (socket.family == AddressFamily::ipv6) proto += '6';
+  cells.push_back(std::move(proto));
+  cells.emplace_back(state_name(socket.state));
+  cells.push_back(endpoint_text(socket.family, socket.local, true));
+  cells.push_back(endpoint_text(socket.family, socket.remote, true));
+  if (!options.numeric) cells.push_back(row.note.service.empty() ? "-" : terminal_safe(row.note.service));
+  cells.push_back(row.show_risk && row.note.has_risk
+                      ? options.base.style.risk(row.note.risk, std::string(risk_label(row.note.risk, language)))
+                      : std::string());
+  if (options.owners_known) {
+    cells.emplace_back();
+    append_processes(cells.back(), row);
+  }
+  cells.push_back(users_text(row));
+  const ProcessInfo* first = row.owners.empty() ? nullptr : row.owners.front();
+  if (options.executable) cells.push_back(first ? terminal_safe(first->executable) : std::string());
+  if (options.command_line) cells.push_back(first ? terminal_safe(first->command_line) : std::string());
+}
 
-std::string render_socket_table(const std::vector<SocketRow>& rows, const SocketReportOptions& options) {
+std::vector<std::string> table_headers(const SocketReportOptions& options) {
   Language language = options.base.language;
   auto tr = [&](const char* msgid) { return std::string(translate(msgid, language)); };
   std::vector<std::string> headers = {tr(N_("PROTO")), tr(N_("STATE")), tr(N_("LOCAL")), tr(N_("PEER"))};
@@ -85,46 +116,59 @@ std::string render_socket_table(const std::vector<SocketRow>& rows, const Socket
   headers.push_back(tr(N_("USER")));
   if (options.executable) headers.push_back(tr(N_("EXECUTABLE")));
   if (options.command_line) headers.push_back(tr(N_("COMMAND")));
-  TextTable table(std::move(headers));
+  return headers;
+}
+
+}  // namespace
+
+void write_socket_table(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                        OutputSink& sink) {
+  // Two passes instead of a stored table: measure, then lay out.
+  std::vector<std::string> headers = table_headers(options);
+  TableLayout layout;
+  layout.measure(headers);
+  std::vector<std::string> cells;
   for (const SocketRow& row : rows) {
-    const SocketRecord& socket = *row.socket;
-    std::string proto(protocol_name(socket.protocol));
-    if (socket.family == AddressFamily::ipv6) proto += "6";
-    std::vector<std::string> cells = {proto, std::string(state_name(socket.state)),
-                                      endpoint_text(socket.family, socket.local, true),
-                                      endpoint_text(socket.family, socket.remote, true)};
-    if (!options.numeric) cells.push_back(row.note.service.empty() ? "-" : terminal_safe(row.note.service));
-    cells.push_back(row.show_risk && row.note.has_risk
-                        ? options.base.style.risk(row.note.risk, std::string(risk_label(row.note.risk, language)))
-                        : "");
-    if (options.owners_known) cells.push_back(processes_text(row));
-    cells.push_back(users_text(row));
-    if (options.executable) {
-      cells.push_back(row.owners.empty() ? "" : terminal_safe(row.owners.front()->executable));
-    }
-    if (options.command_line) {
-      cells.push_back(row.owners.empty() ? "" : terminal_safe(row.owners.front()->command_line));
-    }
-    table.add_row(std::move(cells));
+    fill_cells(cells, row, options);
+    layout.measure(cells);
   }
-  return table.render(options.base.width);
+  ChunkWriter writer(sink);
+  layout.append_line(writer.buffer(), headers, options.base.width);
+  for (const SocketRow& row : rows) {
+    fill_cells(cells, row, options);
+    layout.append_line(writer.buffer(), cells, options.base.width);
+    writer.maybe_flush();
+  }
 }
 
-std::string render_socket_json(const std::vector<SocketRow>& rows, const SocketReportOptions& options) {
-  Json sockets = Json::array();
-  for (const SocketRow& row : rows) sockets.push_back(socket_json(row, options));
-  return dump(Json{{"sockets", sockets}}, 2) + "\n";
+void write_socket_json(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                       OutputSink& sink) {
+  ChunkWriter writer(sink);
+  writer.buffer() += "{\"sockets\": [";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    writer.buffer() += i == 0 ? "\n  " : ",\n  ";
+    append_socket_json(writer.buffer(), rows[i], options);
+    writer.maybe_flush();
+  }
+  writer.buffer() += rows.empty() ? "]}\n" : "\n]}\n";
 }
 
-std::string render_socket_ndjson(const std::vector<SocketRow>& rows, const SocketReportOptions& options) {
-  std::string out;
-  for (const SocketRow& row : rows) out += dump(socket_json(row, options), -1) + "\n";
-  return out;
+void write_socket_ndjson(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                         OutputSink& sink) {
+  ChunkWriter writer(sink);
+  for (const SocketRow& row : rows) {
+    append_socket_json(writer.buffer(), row, options);
+    writer.buffer() += '\n';
+    writer.maybe_flush();
+  }
 }
 
-std::string render_socket_csv(const std::vector<SocketRow>& rows, const SocketReportOptions& options) {
-  std::string out = csv_row({"proto", "family", "state", "local_addr", "local_port", "remote_addr",
-                             "remote_port", "inode", "uid", "service", "risk", "pids", "processes", "user"});
+void write_socket_csv(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                      OutputSink& sink) {
+  (void)options;
+  ChunkWriter writer(sink);
+  writer.buffer() += csv_row({"proto", "family", "state", "local_addr", "local_port", "remote_addr",
+                              "remote_port", "inode", "uid", "service", "risk", "pids", "processes", "user"});
   for (const SocketRow& row : rows) {
     const SocketRecord& socket = *row.socket;
     std::string pids, names;
@@ -133,17 +177,16 @@ std::string render_socket_csv(const std::vector<SocketRow>& rows, const SocketRe
       pids += std::to_string(process->pid);
       names += process->name;
     }
-    out += csv_row({std::string(protocol_name(socket.protocol)),
-                    socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6",
-                    std::string(state_name(socket.state)), address_text(socket.family, socket.local.address),
-                    std::to_string(socket.local.port), address_text(socket.family, socket.remote.address),
-                    std::to_string(socket.remote.port), std::to_string(socket.inode),
-                    std::to_string(socket.uid), std::string(row.note.service),
-                    row.show_risk && row.note.has_risk ? std::string(risk_name(row.note.risk)) : "",
-                    pids, names, row.owners.empty() ? "" : row.owners.front()->user});
+    writer.buffer() += csv_row({std::string(protocol_name(socket.protocol)),
+                                socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6",
+                                std::string(state_name(socket.state)), address_text(socket.family, socket.local.address),
+                                std::to_string(socket.local.port), address_text(socket.family, socket.remote.address),
+                                std::to_string(socket.remote.port), std::to_string(socket.inode),
+                                std::to_string(socket.uid), std::string(row.note.service),
+                                row.show_risk && row.note.has_risk ? std::string(risk_name(row.note.risk)) : "",
+                                pids, names, row.owners.empty() ? "" : row.owners.front()->user});
+    writer.maybe_flush();
   }
-  (void)options;
-  return out;
 }
 
 std::string render_socket_summary(const std::vector<SocketRow>& rows, const SocketReportOptions& options,

@@ -11,6 +11,7 @@
 #include "inventory/socket_record.h"
 #include "knowledge/knowledge_base.h"
 #include "report/port_report.h"
+#include "report/sink.h"
 
 namespace portlens {
 
@@ -30,11 +31,18 @@ struct SocketReportOptions {
   bool executable = false;     ///< --exe column.
 };
 
-std::string render_socket_table(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
-std::string render_socket_json(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
+/// The renderers stream into `sink` in chunks: memory stays flat however
+/// many sockets there are.
+void write_socket_table(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                        OutputSink& sink);
+/// {"sockets": [...]}, one socket object per line (docs/json.md).
+void write_socket_json(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                       OutputSink& sink);
 /// One JSON object per line, the same objects as in --json's "sockets".
-std::string render_socket_ndjson(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
-std::string render_socket_csv(const std::vector<SocketRow>& rows, const SocketReportOptions& options);
+void write_socket_ndjson(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                         OutputSink& sink);
+void write_socket_csv(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
+                      OutputSink& sink);
 /// Counts by protocol and state, and the processes with most sockets (like ss -s).
 std::string render_socket_summary(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
                                   bool as_json);

@@ -41,33 +41,36 @@ std::string cut_to_width(const std::string& text, int width) {
 
 }  // namespace
 
+void TableLayout::measure(const std::vector<std::string>& cells) {
+  if (widths_.size() < cells.size()) widths_.resize(cells.size(), 0);
+  for (size_t i = 0; i < cells.size(); ++i) widths_[i] = std::max(widths_[i], visible_width(cells[i]));
+}
+
+void TableLayout::append_line(std::string& out, const std::vector<std::string>& cells, int max_width) const {
+  size_t line_start = out.size();
+  int used = 0;  // columns before the current cell: earlier widths plus separators
+  for (size_t i = 0; i < cells.size() && i < widths_.size(); ++i) {
+    bool last = i + 1 == cells.size() || i + 1 == widths_.size();
+    if (last) {
+      int room = max_width > 0 ? max_width - used : 0;
+      out += room > 8 ? cut_to_width(cells[i], room) : cells[i];
+    } else {
+      out += cells[i];
+      out.append(static_cast<size_t>(widths_[i] - visible_width(cells[i]) + 2), ' ');
+      used += widths_[i] + 2;
+    }
+  }
+  while (out.size() > line_start && out.back() == ' ') out.pop_back();
+  out += '\n';
+}
+
 std::string TextTable::render(int max_width) const {
-  std::vector<int> widths(headers_.size(), 0);
-  auto measure = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
-      widths[i] = std::max(widths[i], visible_width(cells[i]));
-    }
-  };
-  measure(headers_);
-  for (const auto& row : rows_) measure(row);
+  TableLayout layout;
+  layout.measure(headers_);
+  for (const auto& row : rows_) layout.measure(row);
   std::string out;
-  auto emit = [&](const std::vector<std::string>& cells) {
-    std::string line;
-    for (size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
-      bool last = i + 1 == cells.size() || i + 1 == widths.size();
-      if (last) {
-        int room = max_width > 0 ? max_width - visible_width(line) : 0;
-        line += room > 8 ? cut_to_width(cells[i], room) : cells[i];
-      } else {
-        line += cells[i];
-        line.append(static_cast<size_t>(widths[i] - visible_width(cells[i]) + 2), ' ');
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  };
-  emit(headers_);
-  for (const auto& row : rows_) emit(row);
+  layout.append_line(out, headers_, max_width);
+  for (const auto& row : rows_) layout.append_line(out, row, max_width);
   return out;
 }
 

@@ -7,6 +7,20 @@
 
 namespace portlens {
 
+/// Column widths of a table and how one line of it is laid out. Used by
+/// TextTable, and directly by renderers that stream large tables in two
+/// passes (measure every row, then lay out every row) without keeping them.
+class TableLayout {
+ public:
+  void measure(const std::vector<std::string>& cells);
+  /// Appends one line: columns padded to their widths and separated by two
+  /// spaces; the last column unpadded, and cut to fit `max_width` when > 0.
+  void append_line(std::string& out, const std::vector<std::string>& cells, int max_width) const;
+
+ private:
+  std::vector<int> widths_;
+};
+
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
