@@ -12,7 +12,9 @@ for f in bin/portlens share/man/man1/portlens.1 \
          share/fish/vendor_completions.d/portlens.fish; do
   [[ -s $prefix/$f ]] || { echo "missing after install: $f" >&2; exit 1; }
 done
-"$prefix/bin/portlens" info 22 --json | grep -q '"service": "ssh"'
+# (Captured first: with pipefail, grep -q closing the pipe early would fail the run.)
+json=$("$prefix/bin/portlens" info 22 --json)
+grep -q '"service": "ssh"' <<<"$json" || { echo "installed portlens does not answer info 22" >&2; exit 1; }
 bash -n "$prefix/share/bash-completion/completions/portlens"
 # The completion offers subcommands and --risk values.
 out=$(bash -c 'source "$1"; COMP_WORDS=(portlens info --risk h); COMP_CWORD=3; _portlens 2>/dev/null || true

@@ -242,6 +242,21 @@ TEST_F(NamespaceFixture, FiltersSelectInTheKernelAndAfter) {
   for (const auto& s : no_owners["sockets"]) EXPECT_TRUE(s["processes"].empty());
 }
 
+TEST_F(NamespaceFixture, ConnectionsAreNamedAfterTheServingPortWhateverTheFilter) {
+  int code = 0;
+  for (const char* filter : {"", "--state estab", "-4 --state estab", "-n"}) {
+    auto doc = ls(filter, &code);
+    int named = 0;
+    for (const auto& s : doc["sockets"]) {
+      if (s["state"] != "estab") continue;
+      EXPECT_EQ(s["service_port"], 22) << filter << s.dump();  // both ends name the ssh port
+      EXPECT_EQ(s["service"], "ssh") << filter;
+      ++named;
+    }
+    EXPECT_EQ(named, 2) << filter;
+  }
+}
+
 TEST_F(NamespaceFixture, TextTableAndSummary) {
   int code = 0;
   std::string table = run_capture(std::string(PORTLENS_BINARY) + " ls --netns " + netns_, &code);
@@ -258,7 +273,7 @@ TEST_F(NamespaceFixture, TextTableAndSummary) {
 TEST(LsCli, BadInputIsAUsageError) {
   for (const char* args : {"--state bogus", "--port 70000", "--pid abc", "--netns /nonexistent",
                            "--sort nowhere", "--source carrier-pigeon", "--user no-such-user-xyz",
-                           "--risk extreme", "--pid 1 --no-process"}) {
+                           "--risk extreme", "--pid 1 --no-process", "--summary --csv"}) {
     int code = 0;
     std::string err = run_capture(std::string(PORTLENS_BINARY) + " ls " + args + " 2>&1 >/dev/null", &code);
     EXPECT_EQ(code, 2) << args << ": " << err;

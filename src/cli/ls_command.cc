@@ -51,10 +51,10 @@ class LsCommand : public Command {
  private:
   Result<LsPlan> plan() const;
   Result<std::vector<SocketRecord>> read_sockets(const Context& ctx, const LsPlan& plan) const;
-  std::vector<SocketRow> make_rows(const std::vector<SocketRecord>& sockets, const OwnerMap* owners,
-                                   const KnowledgeBase& base) const;
-  bool keep(const SocketRow& row, const LsPlan& plan) const;
-  static void sort_rows(std::vector<SocketRow>& rows, LsPlan::Sort sort);
+  std::vector<bool> serving_ports(const Context& ctx, const LsPlan& plan,
+                                  const std::vector<SocketRecord>& sockets) const;
+  bool keep(const SocketRow& row, const SocketLookup& lookup, const LsPlan& plan) const;
+  static void sort_rows(std::vector<SocketRow>& rows, const SocketLookup& lookup, LsPlan::Sort sort);
 
   bool tcp_ = false, udp_ = false, ipv4_ = false, ipv6_ = false, listen_ = false, exposed_ = false;
   bool numeric_ = false, no_process_ = false, command_line_ = false, executable_ = false, summary_ = false;
@@ -176,35 +176,44 @@ Result<std::vector<SocketRecord>> LsCommand::read_sockets(const Context& ctx, co
   return read_sockets_proc(plan.query);
 }
 
-std::vector<SocketRow> LsCommand::make_rows(const std::vector<SocketRecord>& sockets, const OwnerMap* owners,
-                                            const KnowledgeBase& base) const {
-  // A connection is named after the port that offers the service: the local
-  // port when something here listens on it, else the remote one (an outgoing
-  // connection to 443 is "https").
-  std::vector<bool> serving(65536 * 2, false);
-  for (const SocketRecord& socket : sockets) {
-    bool offers = socket.state == SocketState::listen ||
-                  (socket.protocol == Protocol::udp && socket.state == SocketState::close);
-    if (offers) serving[socket.local.port * 2 + (socket.protocol == Protocol::udp)] = true;
-  }
-  std::vector<SocketRow> rows;
-  rows.reserve(sockets.size());
-  for (const SocketRecord& socket : sockets) {
-    SocketRow row;
-    row.socket = &socket;
-    if (owners != nullptr) row.owners = owners->owners_of(socket.inode);
-    bool local_serves = serving[socket.local.port * 2 + (socket.protocol == Protocol::udp)];
-    row.service_port = local_serves || socket.remote.port == 0 ? socket.local.port : socket.remote.port;
-    row.show_risk = socket.state == SocketState::listen ||
-                    (socket.protocol == Protocol::udp && socket.state == SocketState::close);
-    if (!numeric_ || risk_ || sort_ == "risk") row.note = base.quick_note(row.service_port, socket.protocol);
-    rows.push_back(row);
-  }
-  return rows;
+bool offers_service(const SocketRecord& socket) {
+  return socket.state == SocketState::listen ||
+         (socket.protocol == Protocol::udp && socket.state == SocketState::close);
 }
 
-bool LsCommand::keep(const SocketRow& row, const LsPlan& plan) const {
+size_t serving_slot(uint16_t port, Protocol protocol) { return size_t{port} * 2 + (protocol == Protocol::udp); }
+
+/// Ports something here listens on, per protocol: a connection is named
+/// after the port that offers the service — the local port when something
+/// here listens on it, else the remote one (an outgoing connection to 443 is
+/// "https"). When the options left listeners out of the dump (--state estab,
+/// -4), they are asked of the kernel separately, so names do not depend on
+/// filters.
+std::vector<bool> LsCommand::serving_ports(const Context& ctx, const LsPlan& plan,
+                                           const std::vector<SocketRecord>& sockets) const {
+  std::vector<bool> serving(65536 * 2, false);
+  SocketQuery listeners{bit(Protocol::tcp) | bit(Protocol::udp), true, true,
+                        state_bit(SocketState::listen) | state_bit(SocketState::close)};
+  bool dump_has_all = (plan.query.state_mask & listeners.state_mask) == listeners.state_mask &&
+                      plan.query.ipv4 && plan.query.ipv6 && wants_protocol(plan.query, Protocol::tcp) &&
+                      wants_protocol(plan.query, Protocol::udp);
+  std::vector<SocketRecord> extra;
+  if (!dump_has_all) {
+    LsPlan listener_plan = plan;
+    listener_plan.query = listeners;
+    if (auto found = read_sockets(ctx, listener_plan)) extra = std::move(*found);
+  }
+  for (const std::vector<SocketRecord>* list : {&sockets, const_cast<const std::vector<SocketRecord>*>(&extra)}) {
+    for (const SocketRecord& socket : *list) {
+      if (offers_service(socket)) serving[serving_slot(socket.local.port, socket.protocol)] = true;
+    }
+  }
+  return serving;
+}
+
+bool LsCommand::keep(const SocketRow& row, const SocketLookup& lookup, const LsPlan& plan) const {
   const SocketRecord& socket = *row.socket;
+  auto owners = lookup.owners_of(row);
   if (!port_matches(plan.local_port, socket.protocol, socket.local.port)) return false;
   if (!port_matches(plan.remote_port, socket.protocol, socket.remote.port)) return false;
   if (!plan.any_port.empty() && !port_matches(plan.any_port, socket.protocol, socket.local.port) &&
@@ -212,27 +221,36 @@ bool LsCommand::keep(const SocketRow& row, const LsPlan& plan) const {
     return false;
   }
   if (plan.uid && socket.uid != *plan.uid) return false;
-  if (!plan.pids.empty() && std::none_of(row.owners.begin(), row.owners.end(), [&](const ProcessInfo* p) {
+  if (!plan.pids.empty() && std::none_of(owners.begin(), owners.end(), [&](const ProcessInfo* p) {
         return std::find(plan.pids.begin(), plan.pids.end(), p->pid) != plan.pids.end();
       })) {
     return false;
   }
-  if (process_ && std::none_of(row.owners.begin(), row.owners.end(),
+  if (process_ && std::none_of(owners.begin(), owners.end(),
                                [&](const ProcessInfo* p) { return p->name == *process_; })) {
     return false;
   }
-  if (plan.minimum_risk && !(row.show_risk && row.note.has_risk && row.note.risk >= *plan.minimum_risk)) return false;
+  if (plan.minimum_risk) {
+    auto note = lookup.note_of(row);
+    if (!(row.show_risk && note.has_risk && note.risk >= *plan.minimum_risk)) return false;
+  }
   if (exposed_ && !(row.show_risk && !is_loopback(socket.family, socket.local.address))) return false;
   return true;
 }
 
-void LsCommand::sort_rows(std::vector<SocketRow>& rows, LsPlan::Sort sort) {
+void LsCommand::sort_rows(std::vector<SocketRow>& rows, const SocketLookup& lookup, LsPlan::Sort sort) {
   auto key_port = [](const SocketRow& row) {
     const SocketRecord& s = *row.socket;
     return std::tuple(s.local.port, s.protocol, s.family, s.local.address, s.remote.address, s.remote.port);
   };
-  auto first_owner = [](const SocketRow& row) {
-    return row.owners.empty() ? std::pair(std::string("\xff"), 0) : std::pair(row.owners[0]->name, row.owners[0]->pid);
+  auto first_owner = [&](const SocketRow& row) {
+    auto owners = lookup.owners_of(row);
+    return owners.empty() ? std::pair(std::string("\xff"), 0) : std::pair(owners[0]->name, owners[0]->pid);
+  };
+  auto risk_rank = [&](const SocketRow& row) {
+    if (!row.show_risk) return -1;
+    auto note = lookup.note_of(row);
+    return note.has_risk ? static_cast<int>(note.risk) : -1;
   };
   std::stable_sort(rows.begin(), rows.end(), [&](const SocketRow& a, const SocketRow& b) {
     switch (sort) {
@@ -243,8 +261,7 @@ void LsCommand::sort_rows(std::vector<SocketRow>& rows, LsPlan::Sort sort) {
         if (a.socket->state != b.socket->state) return a.socket->state < b.socket->state;
         break;
       case LsPlan::Sort::risk: {
-        int ra = a.show_risk && a.note.has_risk ? static_cast<int>(a.note.risk) : -1;
-        int rb = b.show_risk && b.note.has_risk ? static_cast<int>(b.note.risk) : -1;
+        int ra = risk_rank(a), rb = risk_rank(b);
         if (ra != rb) return ra > rb;
         break;
       }
@@ -283,12 +300,24 @@ int LsCommand::run(Context& ctx) {
     }
   }
   KnowledgeBase base(std::move(*extra));
-  std::vector<SocketRow> rows = make_rows(*sockets, owners ? &*owners : nullptr, base);
-  std::erase_if(rows, [&](const SocketRow& row) { return !keep(row, *planned); });
-  sort_rows(rows, planned->sort);
+  SocketLookup lookup{owners ? &*owners : nullptr, &base};
+  std::vector<bool> serving = serving_ports(ctx, *planned, *sockets);
+  std::vector<SocketRow> rows;
+  rows.reserve(sockets->size());
+  for (const SocketRecord& socket : *sockets) {
+    bool local_serves = serving[serving_slot(socket.local.port, socket.protocol)];
+    SocketRow row{&socket, local_serves || socket.remote.port == 0 ? socket.local.port : socket.remote.port,
+                  offers_service(socket)};
+    if (keep(row, lookup, *planned)) rows.push_back(row);
+  }
+  sort_rows(rows, lookup, planned->sort);
 
-  SocketReportOptions options{{ctx.language, ctx.style, ctx.width}, numeric_, !no_process_, command_line_, executable_};
+  SocketReportOptions options{{ctx.language, ctx.style, ctx.width}, lookup, numeric_, !no_process_,
+                              command_line_, executable_};
   if (summary_) {
+    if (ctx.format == OutputFormat::csv || ctx.format == OutputFormat::ndjson) {
+      return ctx.fail(make_error(N_("--summary prints text or --json")), kExitUsage);
+    }
     ctx.print(render_socket_summary(rows, options, ctx.format == OutputFormat::json));
     return kExitOk;
   }

@@ -26,16 +26,16 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-void append_processes(std::string& out, const SocketRow& row) {
-  for (size_t i = 0; i < row.owners.size(); ++i) {
+void append_processes(std::string& out, std::span<const ProcessInfo* const> owners) {
+  for (size_t i = 0; i < owners.size(); ++i) {
     if (i > 0) out += ',';
-    fmt::format_to(std::back_inserter(out), "{}/{}", row.owners[i]->pid, terminal_safe(row.owners[i]->name));
+    fmt::format_to(std::back_inserter(out), "{}/{}", owners[i]->pid, terminal_safe(owners[i]->name));
   }
 }
 
-std::string users_text(const SocketRow& row) {
-  if (row.owners.empty()) return std::to_string(row.socket->uid);
-  return terminal_safe(row.owners.front()->user);
+std::string users_text(const SocketRow& row, std::span<const ProcessInfo* const> owners) {
+  if (owners.empty()) return std::to_string(row.socket->uid);
+  return terminal_safe(owners.front()->user);
 }
 
 void append_endpoint_json(std::string& out, AddressFamily family, const Endpoint& endpoint) {
@@ -47,6 +47,8 @@ void append_endpoint_json(std::string& out, AddressFamily family, const Endpoint
 /// One socket as a single-line JSON object (the schema in docs/json.md).
 void append_socket_json(std::string& out, const SocketRow& row, const SocketReportOptions& options) {
   const SocketRecord& socket = *row.socket;
+  auto owners = options.lookup.owners_of(row);
+  auto note = options.lookup.note_of(row);
   fmt::format_to(std::back_inserter(out), "{{\"proto\": \"{}\", \"family\": \"{}\", \"state\": \"{}\", \"local\": ",
                  protocol_name(socket.protocol), socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6",
                  state_name(socket.state));
@@ -55,8 +57,8 @@ void append_socket_json(std::string& out, const SocketRow& row, const SocketRepo
   append_endpoint_json(out, socket.family, socket.remote);
   fmt::format_to(std::back_inserter(out), ", \"inode\": {}, \"uid\": {}, \"recv_q\": {}, \"send_q\": {}, \"processes\": [",
                  socket.inode, socket.uid, socket.receive_queue, socket.send_queue);
-  for (size_t i = 0; i < row.owners.size(); ++i) {
-    const ProcessInfo& process = *row.owners[i];
+  for (size_t i = 0; i < owners.size(); ++i) {
+    const ProcessInfo& process = *owners[i];
     if (i > 0) out += ", ";
     fmt::format_to(std::back_inserter(out), "{{\"pid\": {}, \"name\": ", process.pid);
     append_json_string(out, process.name);
@@ -67,11 +69,11 @@ void append_socket_json(std::string& out, const SocketRow& row, const SocketRepo
     out += '}';
   }
   out += "], \"service\": ";
-  if (row.note.service.empty()) out += "null";
-  else append_json_string(out, row.note.service);
+  if (note.service.empty()) out += "null";
+  else append_json_string(out, note.service);
   fmt::format_to(std::back_inserter(out), ", \"service_port\": {}, \"risk\": ", row.service_port);
-  if (row.show_risk && row.note.has_risk) {
-    fmt::format_to(std::back_inserter(out), "\"{}\"", risk_name(row.note.risk));
+  if (row.show_risk && note.has_risk) {
+    fmt::format_to(std::back_inserter(out), "\"{}\"", risk_name(note.risk));
   } else {
     out += "null";
   }
@@ -84,6 +86,8 @@ std::string dump(const Json& json, int indent) {
 
 void fill_cells(std::vector<std::string>& cells, const SocketRow& row, const SocketReportOptions& options) {
   const SocketRecord& socket = *row.socket;
+  auto owners = options.lookup.owners_of(row);
+  auto note = options.lookup.note_of(row);
   Language language = options.base.language;
   cells.clear();
   std::string proto(protocol_name(socket.protocol));
@@ -92,16 +96,16 @@ void fill_cells(std::vector<std::string>& cells, const SocketRow& row, const Soc
   cells.emplace_back(state_name(socket.state));
   cells.push_back(endpoint_text(socket.family, socket.local, true));
   cells.push_back(endpoint_text(socket.family, socket.remote, true));
-  if (!options.numeric) cells.push_back(row.note.service.empty() ? "-" : terminal_safe(row.note.service));
-  cells.push_back(row.show_risk && row.note.has_risk
-                      ? options.base.style.risk(row.note.risk, std::string(risk_label(row.note.risk, language)))
+  if (!options.numeric) cells.push_back(note.service.empty() ? "-" : terminal_safe(note.service));
+  cells.push_back(row.show_risk && note.has_risk
+                      ? options.base.style.risk(note.risk, std::string(risk_label(note.risk, language)))
                       : std::string());
   if (options.owners_known) {
     cells.emplace_back();
-    append_processes(cells.back(), row);
+    append_processes(cells.back(), owners);
   }
-  cells.push_back(users_text(row));
-  const ProcessInfo* first = row.owners.empty() ? nullptr : row.owners.front();
+  cells.push_back(users_text(row, owners));
+  const ProcessInfo* first = owners.empty() ? nullptr : owners.front();
   if (options.executable) cells.push_back(first ? terminal_safe(first->executable) : std::string());
   if (options.command_line) cells.push_back(first ? terminal_safe(first->command_line) : std::string());
 }
@@ -165,14 +169,15 @@ void write_socket_ndjson(const std::vector<SocketRow>& rows, const SocketReportO
 
 void write_socket_csv(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
                       OutputSink& sink) {
-  (void)options;
   ChunkWriter writer(sink);
   writer.buffer() += csv_row({"proto", "family", "state", "local_addr", "local_port", "remote_addr",
                               "remote_port", "inode", "uid", "service", "risk", "pids", "processes", "user"});
   for (const SocketRow& row : rows) {
     const SocketRecord& socket = *row.socket;
+    auto owners = options.lookup.owners_of(row);
+    auto note = options.lookup.note_of(row);
     std::string pids, names;
-    for (const ProcessInfo* process : row.owners) {
+    for (const ProcessInfo* process : owners) {
       if (!pids.empty()) pids += ';', names += ';';
       pids += std::to_string(process->pid);
       names += process->name;
@@ -182,9 +187,9 @@ void write_socket_csv(const std::vector<SocketRow>& rows, const SocketReportOpti
                                 std::string(state_name(socket.state)), address_text(socket.family, socket.local.address),
                                 std::to_string(socket.local.port), address_text(socket.family, socket.remote.address),
                                 std::to_string(socket.remote.port), std::to_string(socket.inode),
-                                std::to_string(socket.uid), std::string(row.note.service),
-                                row.show_risk && row.note.has_risk ? std::string(risk_name(row.note.risk)) : "",
-                                pids, names, row.owners.empty() ? "" : row.owners.front()->user});
+                                std::to_string(socket.uid), std::string(note.service),
+                                row.show_risk && note.has_risk ? std::string(risk_name(note.risk)) : "",
+                                pids, names, owners.empty() ? "" : owners.front()->user});
     writer.maybe_flush();
   }
 }
@@ -197,8 +202,9 @@ std::string render_socket_summary(const std::vector<SocketRow>& rows, const Sock
     if (row.socket->family == AddressFamily::ipv6) proto += "6";
     ++by_protocol[proto];
     ++by_state[std::string(state_name(row.socket->state))];
-    if (row.owners.empty()) continue;
-    ++by_process[row.owners.front()->name];
+    auto owners = options.lookup.owners_of(row);
+    if (owners.empty()) continue;
+    ++by_process[owners.front()->name];
   }
   if (as_json) {
     Json json = {{"total", rows.size()}, {"by_proto", by_protocol}, {"by_state", by_state},

@@ -15,16 +15,30 @@
 
 namespace portlens {
 
+/// One socket to show. Kept small (16 bytes) because there may be 41,000:
+/// owners and the knowledge note are looked up when a row is rendered.
 struct SocketRow {
   const SocketRecord* socket = nullptr;
-  std::span<const ProcessInfo* const> owners;
-  KnowledgeBase::QuickNote note;  ///< Service and risk of the port that names the service.
-  uint16_t service_port = 0;      ///< Which port the note is about (local or remote).
-  bool show_risk = false;         ///< Listeners and unconnected UDP carry a risk marker.
+  uint16_t service_port = 0;  ///< The port whose service names the socket (local or remote).
+  bool show_risk = false;     ///< Listeners and unconnected UDP carry a risk marker.
+};
+
+/// Where rows find their owners and their port's note.
+struct SocketLookup {
+  const OwnerMap* owners = nullptr;  ///< nullptr with --no-process.
+  const KnowledgeBase* base = nullptr;
+
+  std::span<const ProcessInfo* const> owners_of(const SocketRow& row) const {
+    return owners != nullptr ? owners->owners_of(row.socket->inode) : std::span<const ProcessInfo* const>();
+  }
+  KnowledgeBase::QuickNote note_of(const SocketRow& row) const {
+    return base->quick_note(row.service_port, row.socket->protocol);
+  }
 };
 
 struct SocketReportOptions {
   ReportOptions base;
+  SocketLookup lookup;
   bool numeric = false;        ///< -n: no service names.
   bool owners_known = true;    ///< false with --no-process: no process columns.
   bool command_line = false;   ///< --cmdline column.
