@@ -51,6 +51,7 @@ install: build
 
 bench: build
 	bench/run-info-bench.sh build/portlens
+	@if [ "$$(id -u)" = 0 ]; then bench/run-ls-bench.sh build; else echo "(bench/run-ls-bench.sh needs root)"; fi
 
 fuzz: deps
 	@CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTLENS_FUZZ=ON >/dev/null

@@ -12,9 +12,9 @@ echo "\`$dir/cmdtime --runs $runs --warmup 30 -- $binary info 22 -- getent servi
 echo
 "$dir/cmdtime" --runs "$runs" --warmup 30 -- "$binary" info 22 -- getent services 22
 echo
-echo "\`$dir/cmdtime --runs $runs --warmup 30 -- $binary info netbus --json -- getent services 12345\`"
+echo "\`$dir/cmdtime --runs $runs --warmup 30 -- $binary info netbus --json -- getent services ms-wbt-server\`"
 echo
-"$dir/cmdtime" --runs "$runs" --warmup 30 -- "$binary" info netbus --json -- getent services 12345
+"$dir/cmdtime" --runs "$runs" --warmup 30 -- "$binary" info netbus --json -- getent services ms-wbt-server
 echo
 echo "In-process lookups (\`$dir/lookup_bench\`):"
 echo

@@ -8,12 +8,12 @@ build=$(realpath "${1:-build}")
 runs=${RUNS:-10}
 ns=portlens-bench-$$
 ip netns add "$ns"
-cleanup() {
-  [[ -n ${maker:-} ]] && kill "$maker" 2>/dev/null && wait "$maker" 2>/dev/null
+ready=$(mktemp)
+cleanup() {  # never stops half-way: every step may fail on its own
+  if [[ -n ${maker:-} ]]; then kill "$maker" 2>/dev/null || true; wait "$maker" 2>/dev/null || true; fi
   ip netns del "$ns" 2>/dev/null || true
   rm -f "$ready"
 }
-ready=$(mktemp)
 trap cleanup EXIT
 nsenter --net=/run/netns/"$ns" ip link set lo up
 nsenter --net=/run/netns/"$ns" "$build/make_sockets" --listeners "${LISTENERS:-20000}" --pairs "${PAIRS:-10000}" \
