@@ -3,7 +3,7 @@
 # (scripts/install-deps is quiet and quick when nothing is).
 #
 #   make            release binary at build/portlens
-#   make run        portlens info --risk high on this host (audit: see README)
+#   make run        portlens ls --listen and info --risk high (audit: see README)
 #   make test       release + ASan/UBSan builds, every test, fuzz corpora replayed
 #   make install    binary, man page, completions under PREFIX (default /usr/local)
 #   make bench      side-by-side benchmarks (bench/RESULTS.md)
@@ -27,7 +27,11 @@ build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build -j $(JOBS)
 
+# Until `portlens audit` exists: what listens here and how risky its ports
+# are, then the high-risk part of the knowledge base.
 run: build
+	./build/portlens ls --listen
+	@echo
 	./build/portlens info --risk high
 
 test: test-release test-asan test-fuzz

@@ -6,11 +6,13 @@ include(GoogleTest)
 file(GLOB_RECURSE PORTLENS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/*_test.cc)
 add_executable(unit_tests ${PORTLENS_UNIT_TESTS} tests/kb_consistency_test.cc)
 target_link_libraries(unit_tests PRIVATE portlens_lib GTest::gtest_main GTest::gmock)
+target_precompile_headers(unit_tests PRIVATE <gtest/gtest.h> <fmt/format.h> <string> <vector>)
 target_compile_definitions(unit_tests PRIVATE PORTLENS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 gtest_discover_tests(unit_tests DISCOVERY_TIMEOUT 60)
 
 add_executable(cli_tests tests/cli_test.cc)
 target_link_libraries(cli_tests PRIVATE GTest::gtest_main nlohmann_json::nlohmann_json)
+target_precompile_headers(cli_tests PRIVATE <gtest/gtest.h> <nlohmann/json.hpp>)
 target_compile_definitions(cli_tests PRIVATE
   PORTLENS_BINARY="$<TARGET_FILE:portlens>" PORTLENS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 add_dependencies(cli_tests portlens)
@@ -27,6 +29,7 @@ add_test(NAME install_layout
 # `ls` against ground truth in network namespaces the tests create (root).
 add_executable(ls_netns_tests tests/ls_netns_test.cc)
 target_link_libraries(ls_netns_tests PRIVATE GTest::gtest_main nlohmann_json::nlohmann_json)
+target_precompile_headers(ls_netns_tests PRIVATE <gtest/gtest.h> <nlohmann/json.hpp>)
 target_compile_definitions(ls_netns_tests PRIVATE PORTLENS_BINARY="$<TARGET_FILE:portlens>")
 add_dependencies(ls_netns_tests portlens)
 gtest_discover_tests(ls_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)

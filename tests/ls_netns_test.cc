@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -101,10 +103,11 @@ int open_socket(int family, int type, const char* address, uint16_t port, bool l
   check(connect(client, reinterpret_cast<sockaddr*>(&target), sizeof target) == 0, "connect");
   check(accept(ssh, nullptr, nullptr) >= 0, "accept");
   pid_t grandchild = fork();
-  if (grandchild == 0) {  // keeps only the 6379 listener
+  if (grandchild == 0) {  // keeps only the 6379 listener, under a hostile name
     for (int fd = 3; fd < 1024; ++fd) {
       if (fd != shared) close(fd);
     }
+    prctl(PR_SET_NAME, "\x1b[2Jevil\x07");
     alarm(60);
     pause();
     _exit(0);
@@ -257,6 +260,18 @@ TEST_F(NamespaceFixture, ConnectionsAreNamedAfterTheServingPortWhateverTheFilter
   }
 }
 
+TEST_F(NamespaceFixture, HostileProcessNamesAreEscapedOnTheTerminalAndExactInJson) {
+  int code = 0;
+  std::string table = run_capture(std::string(PORTLENS_BINARY) + " ls --sport 6379 --netns " + netns_, &code);
+  EXPECT_EQ(table.find('\x1b'), std::string::npos) << "an escape byte reached the output";
+  EXPECT_EQ(table.find('\x07'), std::string::npos);
+  EXPECT_NE(table.find("\\x1b[2Jevil\\x07"), std::string::npos) << table;
+  auto doc = ls("--sport 6379", &code);
+  bool exact = false;
+  for (const auto& process : doc["sockets"][0]["processes"]) exact |= process["name"] == "\x1b[2Jevil\x07";
+  EXPECT_TRUE(exact) << doc.dump();
+}
+
 TEST_F(NamespaceFixture, TextTableAndSummary) {
   int code = 0;
   std::string table = run_capture(std::string(PORTLENS_BINARY) + " ls --netns " + netns_, &code);
@@ -268,6 +283,56 @@ TEST_F(NamespaceFixture, TextTableAndSummary) {
   auto doc = nlohmann::json::parse(summary);
   EXPECT_EQ(doc["summary"]["total"], 8);
   EXPECT_EQ(doc["summary"]["by_state"]["listen"], 4);
+}
+
+// Thousands of sockets in a namespace of their own: every one listed, and
+// the peak memory of the run stays far below what a per-socket leak would make.
+TEST(LsScale, ThousandsOfSocketsCorrectAndBoundedMemory) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for unshare(CLONE_NEWNET)";
+  constexpr int kListeners = 3000, kUdp = 1000;
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    close(fds[0]);
+    check(unshare(CLONE_NEWNET) == 0, "unshare");
+    bring_loopback_up();
+    rlimit limit{8192, 8192};
+    setrlimit(RLIMIT_NOFILE, &limit);
+    for (int i = 0; i < kListeners; ++i) open_socket(AF_INET, SOCK_STREAM, "127.0.0.1", static_cast<uint16_t>(20000 + i), true);
+    for (int i = 0; i < kUdp; ++i) open_socket(AF_INET6, SOCK_DGRAM, "::1", static_cast<uint16_t>(30000 + i), false);
+    char byte = 1;
+    check(write(fds[1], &byte, 1) == 1, "write");
+    alarm(60);
+    pause();
+    _exit(0);
+  }
+  close(fds[1]);
+  char byte = 0;
+  ASSERT_EQ(read(fds[0], &byte, 1), 1);
+  close(fds[0]);
+  std::string netns = "/proc/" + std::to_string(child) + "/ns/net";
+  pid_t runner = fork();
+  if (runner == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    execl(PORTLENS_BINARY, PORTLENS_BINARY, "ls", "--json", "--netns", netns.c_str(), nullptr);
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(runner, &status, 0, &usage);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_LT(usage.ru_maxrss, 64 * 1024) << "KiB";
+  int code = 0;
+  auto doc = nlohmann::json::parse(
+      run_capture(std::string(PORTLENS_BINARY) + " ls --json --netns " + netns, &code));
+  EXPECT_EQ(doc["sockets"].size(), static_cast<size_t>(kListeners + kUdp));
+  size_t owned = 0;
+  for (const auto& s : doc["sockets"]) owned += s["processes"].size() == 1 && s["processes"][0]["pid"] == child;
+  EXPECT_EQ(owned, static_cast<size_t>(kListeners + kUdp));
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
 }
 
 TEST(LsCli, BadInputIsAUsageError) {

@@ -38,20 +38,7 @@ std::string terminal_safe(std::string_view text, bool keep_newlines) {
 }
 
 std::string terminal_safe_excerpt(std::string_view text, int max_columns) {
-  std::string safe = terminal_safe(text);
-  if (display_width(safe) <= max_columns) return safe;
-  std::string out;
-  int width = 0;
-  size_t pos = 0;
-  while (pos < safe.size()) {
-    size_t start = pos;
-    int32_t cp = next_code_point(safe, &pos);
-    int w = cp < 0 ? 1 : code_point_width(cp);
-    if (width + w > max_columns - 1) break;
-    width += w;
-    out.append(safe, start, pos - start);
-  }
-  return out + "…";
+  return cut_to_columns(terminal_safe(text), max_columns);
 }
 
 }  // namespace portlens

@@ -21,26 +21,6 @@ int visible_width(const std::string& text) {
   return width;
 }
 
-namespace {
-
-std::string cut_to_width(const std::string& text, int width) {
-  if (visible_width(text) <= width) return text;
-  std::string out;
-  int used = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t start = pos;
-    int32_t cp = next_code_point(text, &pos);
-    int w = cp < 0 ? 1 : code_point_width(cp);
-    if (used + w > width - 1) break;
-    used += w;
-    out.append(text, start, pos - start);
-  }
-  return out + "…";
-}
-
-}  // namespace
-
 void TableLayout::measure(const std::vector<std::string>& cells) {
   if (widths_.size() < cells.size()) widths_.resize(cells.size(), 0);
   for (size_t i = 0; i < cells.size(); ++i) widths_[i] = std::max(widths_[i], visible_width(cells[i]));
@@ -53,7 +33,7 @@ void TableLayout::append_line(std::string& out, const std::vector<std::string>& 
     bool last = i + 1 == cells.size() || i + 1 == widths_.size();
     if (last) {
       int room = max_width > 0 ? max_width - used : 0;
-      out += room > 8 ? cut_to_width(cells[i], room) : cells[i];
+      out += room > 8 ? cut_to_columns(cells[i], room) : cells[i];
     } else {
       out += cells[i];
       out.append(static_cast<size_t>(widths_[i] - visible_width(cells[i]) + 2), ' ');

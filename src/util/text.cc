@@ -118,4 +118,20 @@ int display_width(std::string_view text) {
   return width;
 }
 
+std::string cut_to_columns(std::string_view text, int max_columns) {
+  if (display_width(text) <= max_columns) return std::string(text);
+  std::string out;
+  int used = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = pos;
+    int32_t cp = next_code_point(text, &pos);
+    int width = cp < 0 ? 1 : code_point_width(cp);
+    if (used + width > max_columns - 1) break;
+    used += width;
+    out.append(text.substr(start, pos - start));
+  }
+  return out + "…";
+}
+
 }  // namespace portlens

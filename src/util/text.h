@@ -34,4 +34,8 @@ int code_point_width(int32_t code_point);
 /// Columns the (already sanitised) UTF-8 text takes in a terminal.
 int display_width(std::string_view text);
 
+/// `text` when it fits in `max_columns`; else its longest prefix that fits
+/// together with a closing "…".
+std::string cut_to_columns(std::string_view text, int max_columns);
+
 }  // namespace portlens
