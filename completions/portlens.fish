@@ -137,6 +137,7 @@ complete -c portlens -n $ls -l user -x -a '(__fish_complete_users)' -d 'Sockets 
 complete -c portlens -n $ls -l risk -x -a '(__portlens_risks)' -d 'Listeners whose port is at least this risky'
 complete -c portlens -n $ls -l exposed -d 'Listening on an address other than loopback'
 complete -c portlens -n $ls -s n -l numeric -d 'No service names'
+complete -c portlens -n $ls -s r -l resolve -d 'Show host names (reverse DNS)'
 complete -c portlens -n $ls -l no-process -d 'Do not look up owning processes (fastest)'
 complete -c portlens -n $ls -l cmdline -d "Show the owner's command line"
 complete -c portlens -n $ls -l exe -d "Show the owner's executable"

@@ -272,6 +272,17 @@ TEST_F(NamespaceFixture, HostileProcessNamesAreEscapedOnTheTerminalAndExactInJso
   EXPECT_TRUE(exact) << doc.dump();
 }
 
+TEST_F(NamespaceFixture, ResolveNamesLoopbackFromTheHostsFile) {
+  int code = 0;
+  std::string table = run_capture(std::string(PORTLENS_BINARY) + " ls -r --sport 22 --netns " + netns_, &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(table.find("localhost:22"), std::string::npos) << table;
+  auto doc = ls("--resolve --sport 22 --state listen", &code);
+  EXPECT_EQ(doc["sockets"][0]["local"]["name"], "localhost") << doc.dump();
+  auto plain = ls("--sport 22 --state listen", &code);
+  EXPECT_FALSE(plain["sockets"][0]["local"].contains("name"));
+}
+
 TEST_F(NamespaceFixture, TextTableAndSummary) {
   int code = 0;
   std::string table = run_capture(std::string(PORTLENS_BINARY) + " ls --netns " + netns_, &code);
@@ -323,7 +334,12 @@ TEST(LsScale, ThousandsOfSocketsCorrectAndBoundedMemory) {
   rusage usage{};
   wait4(runner, &status, 0, &usage);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  EXPECT_LT(usage.ru_maxrss, 64 * 1024) << "KiB";
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr long kMostKiB = 256 * 1024;  // ASan's shadow memory and quarantine
+#else
+  constexpr long kMostKiB = 64 * 1024;   // about 12 MiB is typical
+#endif
+  EXPECT_LT(usage.ru_maxrss, kMostKiB) << "KiB";
   int code = 0;
   auto doc = nlohmann::json::parse(
       run_capture(std::string(PORTLENS_BINARY) + " ls --json --netns " + netns, &code));

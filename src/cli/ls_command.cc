@@ -6,7 +6,12 @@
 // → one row per socket with the knowledge base's note → filters → sort →
 // report.
 
+#include <netdb.h>
+#include <netinet/in.h>
 #include <pwd.h>
+
+#include <cstring>
+#include <unordered_map>
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,7 +62,7 @@ class LsCommand : public Command {
   static void sort_rows(std::vector<SocketRow>& rows, const SocketLookup& lookup, LsPlan::Sort sort);
 
   bool tcp_ = false, udp_ = false, ipv4_ = false, ipv6_ = false, listen_ = false, exposed_ = false;
-  bool numeric_ = false, no_process_ = false, command_line_ = false, executable_ = false, summary_ = false;
+  bool numeric_ = false, resolve_ = false, no_process_ = false, command_line_ = false, executable_ = false, summary_ = false;
   std::vector<std::string> states_;
   std::optional<std::string> port_, sport_, dport_, pid_, process_, user_, risk_, sort_, source_, netns_;
   KnowledgeFileOptions files_;
@@ -80,6 +85,7 @@ void LsCommand::add_options(CLI::App& app, const Context& ctx) {
   app.add_option("--risk", risk_, tr(N_("listeners whose port is at least this risky")));
   app.add_flag("--exposed", exposed_, tr(N_("listening on an address other than loopback")));
   app.add_flag("-n,--numeric", numeric_, tr(N_("no service names")));
+  app.add_flag("-r,--resolve", resolve_, tr(N_("show host names (reverse DNS: slow; at most 256 addresses)")));
   app.add_flag("--no-process", no_process_, tr(N_("do not look up owning processes (fastest)")));
   app.add_flag("--cmdline", command_line_, tr(N_("show the owner's command line")));
   app.add_flag("--exe", executable_, tr(N_("show the owner's executable")));
@@ -174,6 +180,40 @@ Result<std::vector<SocketRecord>> LsCommand::read_sockets(const Context& ctx, co
   ctx.warn(make_error(N_("netlink sock_diag is not available ({}); reading /proc/net instead"),
                       render_error(sockets.error(), ctx.language)));
   return read_sockets_proc(plan.query);
+}
+
+/// Reverse lookups for --resolve, one per distinct address, at most
+/// kMostResolved of them so a busy host cannot stall the listing for long.
+HostNames resolve_addresses(const std::vector<SocketRow>& rows) {
+  constexpr size_t kMostResolved = 256;
+  HostNames names;
+  std::unordered_map<std::string, bool> tried;
+  for (const SocketRow& row : rows) {
+    for (const Endpoint* endpoint : {&row.socket->local, &row.socket->remote}) {
+      if (is_wildcard(row.socket->family, endpoint->address)) continue;
+      std::string address = address_text(row.socket->family, endpoint->address);
+      if (tried.size() >= kMostResolved || !tried.emplace(address, true).second) continue;
+      sockaddr_storage storage{};
+      socklen_t length = 0;
+      if (row.socket->family == AddressFamily::ipv4) {
+        auto* in = reinterpret_cast<sockaddr_in*>(&storage);
+        in->sin_family = AF_INET;
+        std::memcpy(&in->sin_addr, endpoint->address.data(), 4);
+        length = sizeof *in;
+      } else {
+        auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
+        in6->sin6_family = AF_INET6;
+        std::memcpy(&in6->sin6_addr, endpoint->address.data(), 16);
+        length = sizeof *in6;
+      }
+      char host[NI_MAXHOST];
+      if (getnameinfo(reinterpret_cast<sockaddr*>(&storage), length, host, sizeof host, nullptr, 0,
+                      NI_NAMEREQD) == 0) {
+        names.emplace(std::move(address), host);
+      }
+    }
+  }
+  return names;
 }
 
 bool offers_service(const SocketRecord& socket) {
@@ -312,8 +352,10 @@ int LsCommand::run(Context& ctx) {
   }
   sort_rows(rows, lookup, planned->sort);
 
-  SocketReportOptions options{{ctx.language, ctx.style, ctx.width}, lookup, numeric_, !no_process_,
-                              command_line_, executable_};
+  HostNames host_names;
+  if (resolve_) host_names = resolve_addresses(rows);
+  SocketReportOptions options{{ctx.language, ctx.style, ctx.width}, lookup, resolve_ ? &host_names : nullptr,
+                              numeric_, !no_process_, command_line_, executable_};
   if (summary_) {
     if (ctx.format == OutputFormat::csv || ctx.format == OutputFormat::ndjson) {
       return ctx.fail(make_error(N_("--summary prints text or --json")), kExitUsage);

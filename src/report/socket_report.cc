@@ -13,11 +13,18 @@
 
 namespace portlens {
 
-std::string endpoint_text(AddressFamily family, const Endpoint& endpoint, bool wildcard_as_star) {
+std::string endpoint_text(AddressFamily family, const Endpoint& endpoint, bool wildcard_as_star,
+                          const HostNames* host_names) {
   std::string address = wildcard_as_star && is_wildcard(family, endpoint.address)
                             ? "*"
                             : address_text(family, endpoint.address);
   std::string port = endpoint.port == 0 && wildcard_as_star ? "*" : std::to_string(endpoint.port);
+  if (host_names != nullptr) {
+    // A resolved name is outside input (DNS, /etc/hosts): shown sanitised.
+    if (auto found = host_names->find(address); found != host_names->end()) {
+      return terminal_safe(found->second) + ":" + port;
+    }
+  }
   if (family == AddressFamily::ipv6 && address != "*") return fmt::format("[{}]:{}", address, port);
   return address + ":" + port;
 }
@@ -38,10 +45,17 @@ std::string users_text(const SocketRow& row, std::span<const ProcessInfo* const>
   return terminal_safe(owners.front()->user);
 }
 
-void append_endpoint_json(std::string& out, AddressFamily family, const Endpoint& endpoint) {
-  out += "{\"addr\": \"";
-  out += address_text(family, endpoint.address);
-  fmt::format_to(std::back_inserter(out), "\", \"port\": {}}}", endpoint.port);
+void append_endpoint_json(std::string& out, AddressFamily family, const Endpoint& endpoint,
+                          const HostNames* host_names) {
+  std::string address = address_text(family, endpoint.address);
+  fmt::format_to(std::back_inserter(out), "{{\"addr\": \"{}\", \"port\": {}", address, endpoint.port);
+  if (host_names != nullptr) {
+    auto found = host_names->find(address);
+    out += ", \"name\": ";
+    if (found == host_names->end()) out += "null";
+    else append_json_string(out, found->second);
+  }
+  out += '}';
 }
 
 /// One socket as a single-line JSON object (the schema in docs/json.md).
@@ -52,9 +66,9 @@ void append_socket_json(std::string& out, const SocketRow& row, const SocketRepo
   fmt::format_to(std::back_inserter(out), "{{\"proto\": \"{}\", \"family\": \"{}\", \"state\": \"{}\", \"local\": ",
                  protocol_name(socket.protocol), socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6",
                  state_name(socket.state));
-  append_endpoint_json(out, socket.family, socket.local);
+  append_endpoint_json(out, socket.family, socket.local, options.host_names);
   out += ", \"remote\": ";
-  append_endpoint_json(out, socket.family, socket.remote);
+  append_endpoint_json(out, socket.family, socket.remote, options.host_names);
   fmt::format_to(std::back_inserter(out), ", \"inode\": {}, \"uid\": {}, \"recv_q\": {}, \"send_q\": {}, \"processes\": [",
                  socket.inode, socket.uid, socket.receive_queue, socket.send_queue);
   for (size_t i = 0; i < owners.size(); ++i) {
@@ -94,8 +108,8 @@ void fill_cells(std::vector<std::string>& cells, const SocketRow& row, const Soc
   if (socket.family == AddressFamily::ipv6) proto += '6';
   cells.push_back(std::move(proto));
   cells.emplace_back(state_name(socket.state));
-  cells.push_back(endpoint_text(socket.family, socket.local, true));
-  cells.push_back(endpoint_text(socket.family, socket.remote, true));
+  cells.push_back(endpoint_text(socket.family, socket.local, true, options.host_names));
+  cells.push_back(endpoint_text(socket.family, socket.remote, true, options.host_names));
   if (!options.numeric) cells.push_back(note.service.empty() ? "-" : terminal_safe(note.service));
   cells.push_back(row.show_risk && note.has_risk
                       ? options.base.style.risk(note.risk, std::string(risk_label(note.risk, language)))

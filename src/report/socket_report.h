@@ -4,6 +4,7 @@
 // the --summary counts.
 
 #include <span>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -36,9 +37,14 @@ struct SocketLookup {
   }
 };
 
+/// Host names for addresses (address_text → name), filled by the command
+/// line layer with --resolve; the report itself never asks DNS.
+using HostNames = std::unordered_map<std::string, std::string>;
+
 struct SocketReportOptions {
   ReportOptions base;
   SocketLookup lookup;
+  const HostNames* host_names = nullptr;  ///< Set with --resolve.
   bool numeric = false;        ///< -n: no service names.
   bool owners_known = true;    ///< false with --no-process: no process columns.
   bool command_line = false;   ///< --cmdline column.
@@ -62,6 +68,7 @@ std::string render_socket_summary(const std::vector<SocketRow>& rows, const Sock
                                   bool as_json);
 
 /// "127.0.0.1:22", "[::1]:631", "*:22" (wildcard), "[::ffff:10.0.0.1]:80".
-std::string endpoint_text(AddressFamily family, const Endpoint& endpoint, bool wildcard_as_star);
+std::string endpoint_text(AddressFamily family, const Endpoint& endpoint, bool wildcard_as_star,
+                          const HostNames* host_names = nullptr);
 
 }  // namespace portlens
