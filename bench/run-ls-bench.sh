@@ -36,8 +36,9 @@ echo
   -- $enter lsof -i -nP \
   -- $enter ss -tuanp
 echo
-echo "Without owners:"
+echo "Without owners, against ss and a bare netlink dump that parses and prints nothing (bench/bare_dump.cc):"
 echo
 "$build/cmdtime" --runs "$runs" --warmup 2 \
   -- $enter "$build/portlens" ls --no-process \
-  -- $enter ss -tuan
+  -- $enter ss -tuan \
+  -- $enter "$build/bare_dump"

@@ -279,9 +279,13 @@ bool LsCommand::keep(const SocketRow& row, const SocketLookup& lookup, const LsP
 }
 
 void LsCommand::sort_rows(std::vector<SocketRow>& rows, const SocketLookup& lookup, LsPlan::Sort sort) {
+  // Port order packs into one integer (port, protocol, family, remote port);
+  // ties keep the kernel's order (the sort is stable). Comparing whole
+  // addresses here cost more than the rest of the sort at 41k sockets.
   auto key_port = [](const SocketRow& row) {
     const SocketRecord& s = *row.socket;
-    return std::tuple(s.local.port, s.protocol, s.family, s.local.address, s.remote.address, s.remote.port);
+    return (uint64_t{s.local.port} << 32) | (uint64_t{static_cast<uint8_t>(s.protocol)} << 24) |
+           (uint64_t{static_cast<uint8_t>(s.family)} << 16) | s.remote.port;
   };
   auto first_owner = [&](const SocketRow& row) {
     auto owners = lookup.owners_of(row);

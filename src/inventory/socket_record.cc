@@ -41,6 +41,20 @@ std::optional<SocketState> parse_state_name(std::string_view name) {
 }
 
 std::string address_text(AddressFamily family, const std::array<uint8_t, 16>& address) {
+  if (family == AddressFamily::ipv4) {
+    // By hand: glibc's inet_ntop goes through sprintf, a tenth of `ls` time
+    // at 41k sockets.
+    char buffer[16];
+    char* out = buffer;
+    for (int i = 0; i < 4; ++i) {
+      unsigned value = address[static_cast<size_t>(i)];
+      if (i > 0) *out++ = '.';
+      if (value >= 100) *out++ = static_cast<char>('0' + value / 100);
+      if (value >= 10) *out++ = static_cast<char>('0' + value / 10 % 10);
+      *out++ = static_cast<char>('0' + value % 10);
+    }
+    return std::string(buffer, out);
+  }
   char buffer[INET6_ADDRSTRLEN] = {};
   int af = family == AddressFamily::ipv4 ? AF_INET : AF_INET6;
   if (inet_ntop(af, address.data(), buffer, sizeof buffer) == nullptr) return "?";

@@ -20,6 +20,17 @@ std::array<uint8_t, 16> ipv4(const char* text) {
   return address;
 }
 
+TEST(AddressText, Ipv4ByHandMatchesInetNtop) {
+  for (std::array<uint8_t, 4> bytes : {std::array<uint8_t, 4>{0, 0, 0, 0}, {127, 0, 0, 1}, {255, 255, 255, 255},
+                                       {10, 100, 9, 199}, {192, 0, 2, 7}}) {
+    std::array<uint8_t, 16> address{};
+    std::copy(bytes.begin(), bytes.end(), address.begin());
+    char expected[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, bytes.data(), expected, sizeof expected);
+    EXPECT_EQ(address_text(AddressFamily::ipv4, address), expected);
+  }
+}
+
 TEST(SocketRecord, StateNamesAreSsNames) {
   EXPECT_EQ(state_name(SocketState::established), "estab");
   EXPECT_EQ(state_name(SocketState::syn_sent), "syn-sent");
