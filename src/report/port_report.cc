@@ -134,7 +134,8 @@ class CardWriter {
 
 std::string risk_badge(const PortEntry& entry, const ReportOptions& options) {
   if (!entry.has_risk) return {};
-  std::string label = fmt::format("{}: {}", translate(N_("risk"), options.language),
+  std::string_view colon = options.language == Language::zh ? "：" : ": ";
+  std::string label = fmt::format("{}{}{}", translate(N_("risk"), options.language), colon,
                                   risk_label(entry.risk, options.language));
   return options.style.risk(entry.risk, label);
 }

@@ -60,6 +60,8 @@ TEST(WrapText, WrapsLatinAtSpacesAndChineseAnywhere) {
   EXPECT_EQ(lines, (std::vector<std::string>{"alpha beta", "gamma"}));
   auto chinese = wrap_text("一二三四五六", 6);
   EXPECT_EQ(chinese, (std::vector<std::string>{"一二三", "四五六"}));
+  auto punctuation = wrap_text("一二三；四五", 6);  // "；" never starts a line
+  EXPECT_EQ(punctuation, (std::vector<std::string>{"一二三；", "四五"}));
 }
 
 TEST(Csv, QuotesWhenNeeded) {

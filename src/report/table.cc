@@ -59,6 +59,22 @@ std::string TextTable::render(int max_width) const {
   return out;
 }
 
+namespace {
+
+/// Chinese punctuation that must not begin a line (标点避头): it stays on
+/// the line it closes, even one column past the width.
+bool closes_line(int32_t cp) {
+  switch (cp) {
+    case 0xFF0C: case 0x3002: case 0xFF1B: case 0xFF1A: case 0x3001: case 0xFF09:
+    case 0x300D: case 0x300F: case 0xFF01: case 0xFF1F: case 0x201D: case 0x2019:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> wrap_text(const std::string& text, int width) {
   std::vector<std::string> lines;
   for (std::string_view paragraph : split(text, '\n')) {
@@ -80,7 +96,7 @@ std::vector<std::string> wrap_text(const std::string& text, int width) {
           ++pos, ++w;
         }
       }
-      if (line_width + w > width && line_width > 0) {
+      if (line_width + w > width && line_width > 0 && !closes_line(cp)) {
         while (!line.empty() && line.back() == ' ') line.pop_back();
         lines.push_back(line);
         line.clear(), line_width = 0;
