@@ -16,7 +16,7 @@ _portlens() {
     local info_opts='-s --search --risk --tag --user-file --no-user-file --nmap-services -h --help'
     local ls_opts='-t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listen --state --port --sport --dport
         --pid --process --user --risk --exposed -n --numeric -r --resolve --no-process --cmdline --exe --sort
-        --summary --source --netns --user-file -h --help'
+        --summary --source --netns --user-file --no-user-file --nmap-services -h --help'
     # Global options a command accepts after its name too.
     local shared_opts='--json --ndjson --csv --lang --color -q --quiet -v --verbose'
     local commands='info ls'

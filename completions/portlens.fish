@@ -146,3 +146,5 @@ complete -c portlens -n $ls -l summary -d 'Counts by protocol, state and process
 complete -c portlens -n $ls -l source -x -a 'netlink\tdefault proc\t/proc/net' -d 'Where sockets come from'
 complete -c portlens -n $ls -l netns -x -a '(__portlens_netns)' -d 'Look into this network namespace (ip netns name or path)'
 complete -c portlens -n $ls -l user-file -r -F -d 'Your own knowledge-base entries'
+complete -c portlens -n $ls -l no-user-file -d 'Ignore your own entries'
+complete -c portlens -n $ls -l nmap-services -r -F -d 'Also read service names from this nmap-services file'

@@ -354,7 +354,8 @@ TEST(LsScale, ThousandsOfSocketsCorrectAndBoundedMemory) {
 TEST(LsCli, BadInputIsAUsageError) {
   for (const char* args : {"--state bogus", "--port 70000", "--pid abc", "--netns /nonexistent",
                            "--sort nowhere", "--source carrier-pigeon", "--user no-such-user-xyz",
-                           "--risk extreme", "--pid 1 --no-process", "--summary --csv"}) {
+                           "--risk extreme", "--pid 1 --no-process", "--summary --csv",
+                           "--nmap-services /nonexistent-portlens-file"}) {
     int code = 0;
     std::string err = run_capture(std::string(PORTLENS_BINARY) + " ls " + args + " 2>&1 >/dev/null", &code);
     EXPECT_EQ(code, 2) << args << ": " << err;

@@ -397,8 +397,8 @@ void KnowledgeBase::build_quick_index() const {
     }
   };
   for (const IanaService& service : iana_services()) add_name(service.port, service.port, service.protocols, service.name);
-  for (const ServiceName& service : extra_.system_services) {
-    add_name(service.port, service.last_port, service.protocols, service.name);
+  for (const auto* list : {&extra_.system_services, &extra_.nmap_services}) {
+    for (const ServiceName& service : *list) add_name(service.port, service.last_port, service.protocols, service.name);
   }
 }
 

@@ -91,7 +91,7 @@ class KnowledgeBase {
   /// The service name and risk `ls` shows beside a socket, in O(1) after the
   /// first call builds a per-(port, protocol) index (about 1 MiB). Not
   /// thread-safe. The entry's fields win, then IANA's name, then the system
-  /// file's; `risk` only from an entry.
+  /// file's, then a named nmap-services file's; `risk` only from an entry.
   struct QuickNote {
     std::string_view service;
     bool has_risk = false;

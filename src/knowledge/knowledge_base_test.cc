@@ -43,6 +43,16 @@ TEST(KnowledgeBaseLookup, UserEntriesOverrideQuickNotes) {
   EXPECT_EQ(note.service, "redis");
 }
 
+TEST(KnowledgeBaseLookup, QuickNoteFallsBackToSystemThenNmapNames) {
+  ExtraKnowledge extra;
+  extra.nmap_services = parse_services_file("made-up\t40001/tcp\t0.0001\n").services;
+  extra.system_services = parse_services_file("ours 40002/tcp\n").services;
+  KnowledgeBase base(std::move(extra));
+  EXPECT_EQ(base.quick_note(40001, Protocol::tcp).service, "made-up");
+  EXPECT_EQ(base.quick_note(40002, Protocol::tcp).service, "ours");
+  EXPECT_EQ(base.quick_note(40001, Protocol::udp).service, "");
+}
+
 TEST(KnowledgeBaseLookup, SearchRanksServiceMatchesFirst) {
   KnowledgeBase base;
   auto answers = base.search("redis");
