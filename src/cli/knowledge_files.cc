@@ -1,7 +1,5 @@
 #include "cli/knowledge_files.h"
 
-#include <sys/stat.h>
-
 #include "util/file.h"
 
 namespace portlens {
@@ -11,15 +9,6 @@ std::string default_user_file(const Environment& env) {
   if (!env.home.empty()) return env.home + "/.config/portlens/ports.toml";
   return {};
 }
-
-namespace {
-
-bool exists(const std::string& path) {
-  struct stat info {};
-  return !path.empty() && ::stat(path.c_str(), &info) == 0;
-}
-
-}  // namespace
 
 Result<ExtraKnowledge> load_knowledge_files(const KnowledgeFileOptions& options,
                                             const Environment& env) {
@@ -32,15 +21,20 @@ Result<ExtraKnowledge> load_knowledge_files(const KnowledgeFileOptions& options,
     if (!text) return text.error();
     extra.nmap_services = parse_services_file(*text).services;
   }
+  // A file named with --user-file must exist; the default one may be absent.
   std::string user_path = options.user_file;
-  if (user_path.empty() && !options.no_user_file) {
-    user_path = default_user_file(env);
-    if (!exists(user_path)) user_path.clear();
-  }
+  std::optional<std::string> user_text;
   if (!user_path.empty()) {
     auto text = read_text_file(user_path);
     if (!text) return text.error();
-    auto store = load_entries(*text, user_path, LoadMode::user);
+    user_text = std::move(*text);
+  } else if (!options.no_user_file && !(user_path = default_user_file(env)).empty()) {
+    auto text = read_text_file_if_exists(user_path);
+    if (!text) return text.error();
+    user_text = std::move(*text);
+  }
+  if (user_text) {
+    auto store = load_entries(*user_text, user_path, LoadMode::user);
     if (!store) return store.error();
     extra.user_entries = std::move(*store);
   }

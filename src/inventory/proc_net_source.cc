@@ -1,8 +1,7 @@
 #include "inventory/proc_net_source.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "util/file.h"
+
 
 #include <algorithm>
 #include <cerrno>
@@ -11,7 +10,6 @@
 #include <optional>
 
 #include "util/text.h"
-#include "util/unique_fd.h"
 
 // A line of /proc/net/tcp (udp is the same up to the inode column):
 //
@@ -27,11 +25,10 @@
 namespace portlens {
 namespace {
 
-// Our own reader, not read_text_file(): /proc files report a size of 0, so
-// they must be read until EOF. The cap keeps a runaway file from exhausting
-// memory (a /proc/net/tcp line is 150 bytes: this is over a million sockets).
+// /proc files report a size of 0; read_text_file reads them to EOF. The cap
+// keeps a runaway file from exhausting memory (a /proc/net/tcp line is 150
+// bytes: this is over a million sockets).
 constexpr size_t kMaxProcFileBytes = size_t{256} << 20;
-constexpr size_t kReadChunkBytes = 64 * 1024;
 // Bad values are quoted in errors; a garbage column could be arbitrarily long.
 constexpr size_t kMaxQuotedBytes = 64;
 
@@ -175,32 +172,6 @@ Result<std::vector<SocketRecord>> parse_proc_net(std::string_view text, Protocol
   return records;
 }
 
-namespace {
-
-// Reads a /proc file to EOF; nullopt when it does not exist.
-Result<std::optional<std::string>> read_proc_file(const std::string& path) {
-  // O_NONBLOCK: if the directory was pointed somewhere odd, a FIFO must not hang us.
-  UniqueFd fd(retry_on_eintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); }));
-  if (!fd && errno == ENOENT) return std::optional<std::string>();
-  if (!fd) return make_error(N_("cannot read {}: {}"), path, std::strerror(errno));
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) return make_error(N_("cannot read {}: {}"), path, std::strerror(errno));
-  if (!S_ISREG(info.st_mode)) return make_error(N_("cannot read {}: not a regular file"), path);
-  std::string text;
-  while (true) {
-    size_t done = text.size();
-    if (done >= kMaxProcFileBytes) {
-      return make_error(N_("{} is larger than the limit of {} bytes"), path, kMaxProcFileBytes);
-    }
-    text.resize(done + std::min(kReadChunkBytes, kMaxProcFileBytes - done));
-    ssize_t got = retry_on_eintr([&] { return ::read(fd.get(), text.data() + done, text.size() - done); });
-    if (got < 0) return make_error(N_("cannot read {}: {}"), path, std::strerror(errno));
-    text.resize(done + static_cast<size_t>(got));
-    if (got == 0) return std::optional<std::string>(std::move(text));
-  }
-}
-
-}  // namespace
 
 Result<std::vector<SocketRecord>> read_sockets_proc(const SocketQuery& query, const std::string& proc_net_dir) {
   std::vector<SocketRecord> sockets;
@@ -209,7 +180,7 @@ Result<std::vector<SocketRecord>> read_sockets_proc(const SocketQuery& query, co
     for (AddressFamily family : {AddressFamily::ipv4, AddressFamily::ipv6}) {
       if (!wants_family(query, family)) continue;
       std::string path = proc_net_dir + "/" + std::string(proc_net_file_name(protocol, family));
-      auto text = read_proc_file(path);
+      auto text = read_text_file_if_exists(path, kMaxProcFileBytes);
       if (!text) return text.error();
       if (!text->has_value()) continue;  // no such table: e.g. IPv6 disabled
       auto records = parse_proc_net(**text, protocol, family, path);
@@ -245,7 +216,7 @@ size_t parse_sockstat_count(std::string_view text) {
 size_t socket_count_hint(const std::string& proc_net_dir) {
   size_t total = 0;
   for (const char* name : {"/sockstat", "/sockstat6"}) {
-    auto text = read_proc_file(proc_net_dir + name);
+    auto text = read_text_file_if_exists(proc_net_dir + name, kMaxProcFileBytes);
     if (text && text->has_value()) total += parse_sockstat_count(**text);
   }
   return total;
