@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 #include <unistd.h>
 
 #include <algorithm>
@@ -190,12 +191,12 @@ Result<std::vector<SocketRecord>> LsCommand::read_sockets(const Context& ctx, co
 HostNames resolve_addresses(const std::vector<SocketRow>& rows) {
   constexpr size_t kMostResolved = 256;
   HostNames names;
-  std::unordered_map<std::string, bool> tried;
+  std::unordered_set<std::string> tried;
   for (const SocketRow& row : rows) {
     for (const Endpoint* endpoint : {&row.socket->local, &row.socket->remote}) {
       if (is_wildcard(row.socket->family, endpoint->address)) continue;
       std::string address = address_text(row.socket->family, endpoint->address);
-      if (tried.size() >= kMostResolved || !tried.emplace(address, true).second) continue;
+      if (tried.size() >= kMostResolved || !tried.insert(address).second) continue;
       sockaddr_storage storage{};
       socklen_t length = 0;
       if (row.socket->family == AddressFamily::ipv4) {

@@ -209,38 +209,32 @@ std::vector<PortAnswer> KnowledgeBase::all_entries() const {
   std::stable_sort(answers.begin(), answers.end(), [](const PortAnswer& a, const PortAnswer& b) {
     return a.ports.first < b.ports.first;
   });
-  for (PortAnswer& answer : answers) add_names(answer);
   return answers;
 }
 
 std::vector<PortAnswer> KnowledgeBase::find_service(std::string_view name) const {
   std::string wanted = ascii_lower(trim(name));
-  std::vector<std::pair<uint16_t, ProtocolSet>> hits;
-  auto add = [&](std::string_view candidate, uint16_t port, ProtocolSet protocols) {
-    if (ascii_lower(candidate) == wanted) hits.emplace_back(port, protocols);
-  };  // protocols are kept for sorting only
-  for (const PortEntry& entry : curated_entries()) add(entry.service, entry.ports.first, entry.protocols);
+  std::vector<uint16_t> ports;
+  auto add = [&](std::string_view candidate, uint16_t port) {
+    if (ascii_lower(candidate) == wanted) ports.push_back(port);
+  };
+  for (const PortEntry& entry : curated_entries()) add(entry.service, entry.ports.first);
   if (extra_.user_entries) {
-    for (const PortEntry& entry : extra_.user_entries->entries) {
-      add(entry.service, entry.ports.first, entry.protocols);
-    }
+    for (const PortEntry& entry : extra_.user_entries->entries) add(entry.service, entry.ports.first);
   }
-  for (const IanaService& service : iana_services()) add(service.name, service.port, service.protocols);
+  for (const IanaService& service : iana_services()) add(service.name, service.port);
   for (const auto* list : {&extra_.system_services, &extra_.nmap_services}) {
     for (const ServiceName& service : *list) {
-      add(service.name, service.port, service.protocols);
-      for (const std::string& alias : service.aliases) add(alias, service.port, service.protocols);
+      add(service.name, service.port);
+      for (const std::string& alias : service.aliases) add(alias, service.port);
     }
   }
-  // One answer per port, speaking for every protocol the name was found on.
-  std::sort(hits.begin(), hits.end());
+  // One answer per port, as "info PORT" would give it, so "info ftp 21" is
+  // one card, not two.
+  std::sort(ports.begin(), ports.end());
+  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
   std::vector<PortAnswer> answers;
-  for (size_t i = 0; i < hits.size();) {
-    // Answer as "info PORT" would, so "info ftp 21" is one card, not two.
-    uint16_t port = hits[i].first;
-    while (i < hits.size() && hits[i].first == port) ++i;
-    answers.push_back(describe(port, kAnyProtocol));
-  }
+  for (uint16_t port : ports) answers.push_back(describe(port, kAnyProtocol));
   return answers;
 }
 
@@ -263,6 +257,7 @@ std::vector<PortAnswer> KnowledgeBase::find_malware(std::string_view name, size_
   }
   if (exact_count != nullptr) *exact_count = exact.size();
   for (PortAnswer& answer : partial) exact.push_back(std::move(answer));
+  for (PortAnswer& answer : exact) add_names(answer);
   return exact;
 }
 
@@ -333,7 +328,10 @@ std::vector<PortAnswer> KnowledgeBase::search(std::string_view words_text) const
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<PortAnswer> answers;
-  for (auto& [score, answer] : scored) answers.push_back(std::move(answer));
+  for (auto& [score, answer] : scored) {
+    add_names(answer);
+    answers.push_back(std::move(answer));
+  }
   // Then IANA's own names and descriptions, for ports no entry covers.
   uint32_t last_port = 65536;
   for (const IanaService& service : iana_services()) {
@@ -356,6 +354,7 @@ std::vector<PortAnswer> KnowledgeBase::list(std::optional<Risk> minimum_risk,
     const PortEntry& entry = answer.entry;
     if (minimum_risk && (!entry.has_risk || entry.risk < *minimum_risk)) continue;
     if (tag && std::find(entry.tags.begin(), entry.tags.end(), *tag) == entry.tags.end()) continue;
+    add_names(answer);
     answers.push_back(std::move(answer));
   }
   return answers;
@@ -374,7 +373,7 @@ size_t protocol_index(Protocol protocol) {
 void KnowledgeBase::build_quick_index() const {
   quick_entry_.assign(65536 * 3, 0);
   quick_name_.assign(65536 * 3, 0);
-  quick_entries_ = all_entries();  // merged curated + user, names included
+  quick_entries_ = all_entries();  // merged curated + user
   for (size_t i = 0; i < quick_entries_.size() && i < 65535; ++i) {
     const PortAnswer& answer = quick_entries_[i];
     for (uint32_t port = answer.ports.first; port <= answer.ports.last; ++port) {
@@ -384,7 +383,6 @@ void KnowledgeBase::build_quick_index() const {
         if (slot == 0 || answer.origins.risk == Origin::user_file) slot = static_cast<uint16_t>(i + 1);
       }
     }
-    quick_entries_[i].names.clear();  // not needed here; saves memory
   }
   auto add_name = [&](uint16_t first, uint16_t last, ProtocolSet protocols, std::string_view name) {
     if (quick_names_.size() >= 65535) return;

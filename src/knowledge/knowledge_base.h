@@ -106,7 +106,8 @@ class KnowledgeBase {
   size_t user_count() const;
 
  private:
-  /// Curated and user entries, merged: one answer per entry block.
+  /// Curated and user entries, merged: one answer per entry block, without
+  /// names (callers add them to the answers they keep).
   std::vector<PortAnswer> all_entries() const;
   void add_names(PortAnswer& answer) const;
   PortAnswer answer_for_entry(const PortEntry* curated, const PortEntry* user) const;
