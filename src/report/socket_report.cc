@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "i18n/catalog.h"
@@ -141,22 +146,95 @@ std::vector<std::string> table_headers(const SocketReportOptions& options) {
 
 void write_socket_table(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
                         OutputSink& sink) {
-  // Two passes instead of a stored table: measure, then lay out.
+  // Two passes instead of a stored table: measure, then lay out. A big
+  // table (41k sockets) is split in two halves, one per core, in both
+  // passes; the second half is laid out into its own buffer and written
+  // after the first. Everything the cells read is read-only by then (the
+  // knowledge base's index is built before the threads start).
+  constexpr size_t kParallelRows = 8192;
   std::vector<std::string> headers = table_headers(options);
   TableLayout layout;
   layout.measure(headers);
-  std::vector<std::string> cells;
-  for (const SocketRow& row : rows) {
-    fill_cells(cells, row, options);
-    layout.measure(cells);
+  size_t half = rows.size() >= kParallelRows ? rows.size() / 2 : rows.size();
+  if (!rows.empty()) options.lookup.note_of(rows.front());
+  auto measure = [&](TableLayout& into, size_t first, size_t last) {
+    std::vector<std::string> cells;
+    for (size_t i = first; i < last; ++i) {
+      fill_cells(cells, rows[i], options);
+      into.measure(cells);
+    }
+  };
+  TableLayout second;
+  std::optional<std::thread> helper;
+  if (half < rows.size()) helper.emplace(measure, std::ref(second), half, rows.size());
+  measure(layout, 0, half);
+  if (helper) {
+    helper->join();
+    layout.merge(second);
   }
+
+  // Lay out: blocks of rows alternate between this thread, which writes
+  // its blocks straight to the output, and the helper, which fills one of
+  // two slots that this thread copies out in order. At most two blocks wait,
+  // so memory stays flat whatever the table's size.
   ChunkWriter writer(sink);
   layout.append_line(writer.buffer(), headers, options.base.width);
-  for (const SocketRow& row : rows) {
-    fill_cells(cells, row, options);
-    layout.append_line(writer.buffer(), cells, options.base.width);
+  constexpr size_t kBlockRows = 2048;
+  size_t blocks = (rows.size() + kBlockRows - 1) / kBlockRows;
+  auto lay_out = [&](std::string& out, size_t block, std::vector<std::string>& cells) {
+    size_t last = std::min(rows.size(), (block + 1) * kBlockRows);
+    for (size_t i = block * kBlockRows; i < last; ++i) {
+      fill_cells(cells, rows[i], options);
+      layout.append_line(out, cells, options.base.width);
+    }
+  };
+  struct Slot {
+    std::string text;
+    bool ready = false;
+  };
+  std::array<Slot, 2> slots;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool parallel = half < rows.size();
+  if (parallel) {
+    helper.emplace([&] {
+      std::vector<std::string> cells;
+      for (size_t block = 1; block < blocks; block += 2) {
+        Slot& slot = slots[(block / 2) % slots.size()];
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return !slot.ready; });
+        }
+        slot.text.clear();
+        lay_out(slot.text, block, cells);
+        {
+          std::lock_guard lock(mutex);
+          slot.ready = true;
+        }
+        changed.notify_all();
+      }
+    });
+  }
+  std::vector<std::string> cells;
+  for (size_t block = 0; block < blocks; ++block) {
+    if (!parallel || block % 2 == 0) {
+      lay_out(writer.buffer(), block, cells);
+    } else {
+      Slot& slot = slots[(block / 2) % slots.size()];
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return slot.ready; });
+      }
+      writer.buffer() += slot.text;
+      {
+        std::lock_guard lock(mutex);
+        slot.ready = false;
+      }
+      changed.notify_all();
+    }
     writer.maybe_flush();
   }
+  if (helper) helper->join();
 }
 
 void write_socket_json(const std::vector<SocketRow>& rows, const SocketReportOptions& options,

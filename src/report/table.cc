@@ -31,6 +31,11 @@ void TableLayout::measure(const std::vector<std::string>& cells) {
   for (size_t i = 0; i < cells.size(); ++i) widths_[i] = std::max(widths_[i], visible_width(cells[i]));
 }
 
+void TableLayout::merge(const TableLayout& other) {
+  if (widths_.size() < other.widths_.size()) widths_.resize(other.widths_.size(), 0);
+  for (size_t i = 0; i < other.widths_.size(); ++i) widths_[i] = std::max(widths_[i], other.widths_[i]);
+}
+
 void TableLayout::append_line(std::string& out, const std::vector<std::string>& cells, int max_width) const {
   size_t line_start = out.size();
   int used = 0;  // columns before the current cell: earlier widths plus separators

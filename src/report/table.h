@@ -13,6 +13,8 @@ namespace portlens {
 class TableLayout {
  public:
   void measure(const std::vector<std::string>& cells);
+  /// Widens the columns to fit another layout's (measured in parallel).
+  void merge(const TableLayout& other);
   /// Appends one line: columns padded to their widths and separated by two
   /// spaces; the last column unpadded, and cut to fit `max_width` when > 0.
   void append_line(std::string& out, const std::vector<std::string>& cells, int max_width) const;
