@@ -2,9 +2,11 @@
 // the `ls` benchmark — LISTENERS TCP listeners, PAIRS established loopback
 // connections (two sockets each), UDP bound sockets — spread over PROCS
 // processes. Prints "ready" when everything is open, then waits (at most
-// --seconds) and exits; its children exit with it. Loopback only.
+// --seconds) and exits; its children exit with it. Sockets are bound to
+// loopback, or with --wildcard to 0.0.0.0 (for the audit benchmark, inside
+// a namespace of its own); connections go to loopback either way.
 //
-//   make_sockets --listeners 20000 --pairs 10000 --udp 1000 --procs 200 [--seconds 600]
+//   make_sockets --listeners 20000 --pairs 10000 --udp 1000 --procs 200 [--seconds 600] [--wildcard 1]
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -31,6 +33,8 @@ int must(int value, const char* what) {
   return value;
 }
 
+bool g_wildcard = false;
+
 int bound_socket(int type, uint16_t port) {
   int fd = must(socket(AF_INET, type, 0), "socket");
   int one = 1;
@@ -38,7 +42,7 @@ int bound_socket(int type, uint16_t port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_addr.s_addr = htonl(g_wildcard ? INADDR_ANY : INADDR_LOOPBACK);
   must(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), "bind");
   return fd;
 }
@@ -76,6 +80,7 @@ int main(int argc, char** argv) {
     else if (flag == "--udp") udp = value;
     else if (flag == "--procs") procs = value;
     else if (flag == "--seconds") seconds = value;
+    else if (flag == "--wildcard") g_wildcard = value != 0;
   }
   rlimit limit{65536, 65536};
   setrlimit(RLIMIT_NOFILE, &limit);

@@ -33,3 +33,12 @@ target_precompile_headers(ls_netns_tests PRIVATE <gtest/gtest.h> <nlohmann/json.
 target_compile_definitions(ls_netns_tests PRIVATE PORTLENS_BINARY="$<TARGET_FILE:portlens>")
 add_dependencies(ls_netns_tests portlens)
 gtest_discover_tests(ls_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
+
+# `audit` against real services and real rulesets in a namespace (root).
+add_executable(audit_netns_tests tests/audit_netns_test.cc)
+target_link_libraries(audit_netns_tests PRIVATE GTest::gtest_main nlohmann_json::nlohmann_json)
+target_precompile_headers(audit_netns_tests REUSE_FROM ls_netns_tests)
+target_compile_definitions(audit_netns_tests PRIVATE PORTLENS_BINARY="$<TARGET_FILE:portlens>"
+                           PORTLENS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+add_dependencies(audit_netns_tests portlens)
+gtest_discover_tests(audit_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE)

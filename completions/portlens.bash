@@ -3,8 +3,8 @@
 # Installed as .../bash-completion/completions/portlens; to try it by hand:
 #   source completions/portlens.bash
 # Needs nothing from the bash-completion package. Keep the option lists in
-# step with src/cli/main.cc, src/cli/info_command.cc, src/cli/ls_command.cc
-# and src/knowledge/tags.cc.
+# step with src/cli/main.cc, src/cli/info_command.cc, src/cli/ls_command.cc,
+# src/cli/audit_command.cc and src/knowledge/tags.cc.
 
 _portlens() {
     local cur prev
@@ -17,12 +17,15 @@ _portlens() {
     local ls_opts='-t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listen --state --port --sport --dport
         --pid --process --user --risk --exposed -n --numeric -r --resolve --no-process --cmdline --exe --sort
         --summary --source --netns --user-file --no-user-file --nmap-services -h --help'
+    local audit_opts='--fail-on --allow --baseline --save-baseline --netns --source
+        --user-file --no-user-file --nmap-services -h --help'
     # Global options a command accepts after its name too.
     local shared_opts='--json --ndjson --csv --lang --color -q --quiet -v --verbose'
-    local commands='info ls'
+    local commands='info ls audit'
     # Options that take a value (in the next word or after '=').
     local value_opts=' --lang --color -s --search --risk --tag --user-file --nmap-services'
-    value_opts+=' --state --port --sport --dport --pid --process --user --sort --source --netns '
+    value_opts+=' --state --port --sport --dport --pid --process --user --sort --source --netns'
+    value_opts+=' --fail-on --allow --baseline --save-baseline '
     local tags='amplification auth backup cache chat cleartext container database dev
         directory discovery encrypted file-sharing file-transfer game industrial iot
         legacy mail malware media message-broker monitoring name-service orchestration
@@ -47,7 +50,7 @@ _portlens() {
         case $option in
             --lang) values='zh en' ;;
             --color) values='auto always never' ;;
-            --risk) values='info low medium high critical' ;;
+            --risk | --fail-on) values='info low medium high critical' ;;
             --tag) values=$tags ;;
             --sort) values='port proc process state risk' ;;
             --source) values='netlink proc' ;;
@@ -64,7 +67,7 @@ _portlens() {
                 [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
                 return 0
                 ;;
-            --user-file | --nmap-services | --netns)
+            --user-file | --nmap-services | --netns | --allow | --baseline | --save-baseline)
                 compopt -o filenames 2>/dev/null
                 local IFS=$'\n'
                 COMPREPLY=($(compgen -f -- "$cur"))
@@ -120,6 +123,10 @@ _portlens() {
         ls)
             # ls takes no arguments, only options.
             COMPREPLY=($(compgen -W "$ls_opts $shared_opts" -- "$cur"))
+            ;;
+        audit)
+            # audit takes no arguments, only options.
+            COMPREPLY=($(compgen -W "$audit_opts $shared_opts" -- "$cur"))
             ;;
     esac
     return 0

@@ -3,7 +3,7 @@
 # Installed into .../fish/vendor_completions.d; to try it by hand:
 #   source completions/portlens.fish
 # Keep the option lists in step with src/cli/main.cc, src/cli/info_command.cc,
-# src/cli/ls_command.cc and src/knowledge/tags.cc.
+# src/cli/ls_command.cc, src/cli/audit_command.cc and src/knowledge/tags.cc.
 
 # Values with descriptions, one "value<TAB>description" a line.
 function __portlens_risks
@@ -89,7 +89,7 @@ function __portlens_netns
     __fish_complete_path (commandline -ct)
 end
 
-set -l commands info ls
+set -l commands info ls audit
 
 # No file names unless an option asks for one.
 complete -c portlens -f
@@ -99,6 +99,8 @@ complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
     -a info -d 'What a port is, who uses it, known malware, risk and advice'
 complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
     -a ls -d 'Every socket on this host, its owners and what its port is'
+complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
+    -a audit -d "Judge this host's exposure: listeners, firewall and knowledge together"
 
 # Global options (accepted before and after the command name).
 complete -c portlens -l json -d 'Print one JSON document'
@@ -148,3 +150,15 @@ complete -c portlens -n $ls -l netns -x -a '(__portlens_netns)' -d 'Look into th
 complete -c portlens -n $ls -l user-file -r -F -d 'Your own knowledge-base entries'
 complete -c portlens -n $ls -l no-user-file -d 'Ignore your own entries'
 complete -c portlens -n $ls -l nmap-services -r -F -d 'Also read service names from this nmap-services file'
+
+# audit
+set -l audit "__fish_seen_subcommand_from audit"
+complete -c portlens -n $audit -l fail-on -x -a 'info low medium high critical' -d 'Exit with status 3 on a finding of at least this severity'
+complete -c portlens -n $audit -l allow -r -F -d 'TOML file of accepted findings'
+complete -c portlens -n $audit -l baseline -r -F -d 'Report only findings that are not in this baseline file'
+complete -c portlens -n $audit -l save-baseline -r -F -d 'Write the findings of this run to a baseline file'
+complete -c portlens -n $audit -l netns -x -a '(__portlens_netns)' -d 'Look into this network namespace (ip netns name or path)'
+complete -c portlens -n $audit -l source -x -a 'netlink\tdefault proc\t/proc/net' -d 'Where sockets come from'
+complete -c portlens -n $audit -l user-file -r -F -d 'Your own knowledge-base entries'
+complete -c portlens -n $audit -l no-user-file -d 'Ignore your own entries'
+complete -c portlens -n $audit -l nmap-services -r -F -d 'Also read service names from this nmap-services file'

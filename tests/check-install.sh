@@ -26,7 +26,7 @@ if command -v groff >/dev/null; then
 fi
 # Every option --help lists is documented in the man page and completed by bash.
 man_text=$(sed 's/\\-/-/g' "$source/docs/portlens.1")
-for help in "" info ls; do
+for help in "" info ls audit; do
   for option in $("$prefix/bin/portlens" $help --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     grep -q -- "$option" <<<"$man_text" || { echo "man page lacks $option" >&2; exit 1; }
     grep -q -- "$option" "$source/completions/portlens.bash" || { echo "bash completion lacks $option" >&2; exit 1; }

@@ -30,5 +30,6 @@ std::span<const CommandSpec> all_commands();
 
 std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_ls_command();
+std::unique_ptr<Command> make_audit_command();
 
 }  // namespace portlens

@@ -160,6 +160,7 @@ int run(int argc, char** argv) {
 const CommandSpec kCommands[] = {
     {"info", N_("what a port is, who uses it, known malware, risk and advice"), make_info_command},
     {"ls", N_("every socket on this host, its owners and what its port is"), make_ls_command},
+    {"audit", N_("judge this host's exposure: listeners, firewall and knowledge together"), make_audit_command},
 };
 
 std::span<const CommandSpec> all_commands() { return kCommands; }

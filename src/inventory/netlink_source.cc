@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -100,6 +101,19 @@ Status append_record(std::span<const uint8_t> payload, Protocol protocol, std::v
   record.receive_queue = message.idiag_rqueue;
   record.send_queue = message.idiag_wqueue;
   record.bound_interface = message.id.idiag_if;
+  // Attributes follow the message, 4-byte aligned. Only INET_DIAG_SKV6ONLY
+  // is read (the kernel sends it for every IPv6 socket); a truncated or odd
+  // attribute ends the walk: attributes are extras, never an error.
+  size_t offset = NLMSG_ALIGN(sizeof(inet_diag_msg));
+  while (offset + sizeof(rtattr) <= payload.size()) {
+    rtattr attribute;
+    std::memcpy(&attribute, payload.data() + offset, sizeof attribute);
+    if (attribute.rta_len < sizeof(rtattr) || attribute.rta_len > payload.size() - offset) break;
+    if (attribute.rta_type == INET_DIAG_SKV6ONLY && attribute.rta_len >= sizeof(rtattr) + 1) {
+      record.v6_only = payload[offset + RTA_LENGTH(0)] != 0;
+    }
+    offset += RTA_ALIGN(attribute.rta_len);
+  }
   out->push_back(record);
   return Ok{};
 }

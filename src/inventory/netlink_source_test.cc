@@ -404,6 +404,41 @@ TEST(NetlinkSource, LiveMappedUdpSocketStaysIpv6) {
   EXPECT_EQ(address_text(found->family, found->local.address), "::ffff:127.0.0.1");
 }
 
+// IPV6_V6ONLY comes in an attribute after the message; audit needs it to
+// know whether a wildcard IPv6 socket takes IPv4 connections too.
+TEST(NetlinkSource, LiveIpv6OnlyFlag) {
+  uint16_t ports[2] = {0, 0};
+  UniqueFd fds[2];
+  for (int only = 0; only < 2; ++only) {
+    fds[only] = UniqueFd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fds[only]) GTEST_SKIP() << "no IPv6 here";
+    int flag = only;
+    ASSERT_EQ(::setsockopt(fds[only].get(), IPPROTO_IPV6, IPV6_V6ONLY, &flag, sizeof flag), 0);
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    address.sin6_addr = in6addr_any;  // a specific address makes the kernel set V6ONLY itself
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::bind(fds[only].get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(fds[only].get(), 1), 0);
+    ASSERT_EQ(::getsockname(fds[only].get(), reinterpret_cast<sockaddr*>(&address), &length), 0);
+    ports[only] = ntohs(address.sin6_port);
+  }
+  SocketQuery query;
+  query.protocols = bit(Protocol::tcp);
+  query.ipv4 = false;
+  query.state_mask = state_bit(SocketState::listen);
+  bool refused = false;
+  auto sockets = dump_or_skip(query, &refused);
+  if (refused) GTEST_SKIP() << "sock_diag refused here";
+  ASSERT_TRUE(sockets.ok()) << sockets.error().msgid;
+  const SocketRecord* dual = find_local_port(*sockets, ports[0], SocketState::listen);
+  const SocketRecord* only = find_local_port(*sockets, ports[1], SocketState::listen);
+  ASSERT_NE(dual, nullptr);
+  ASSERT_NE(only, nullptr);
+  EXPECT_FALSE(dual->v6_only);
+  EXPECT_TRUE(only->v6_only);
+}
+
 // seccomp makes socket(AF_NETLINK, …) fail with EPERM in a child, as a
 // container's profile would; the failure must say "refused" so ls falls back.
 TEST(NetlinkSource, RefusedSocketIsReportedAsRefused) {

@@ -56,6 +56,9 @@ struct SocketRecord {
   uint32_t receive_queue = 0;
   uint32_t send_queue = 0;
   uint32_t bound_interface = 0;  ///< SO_BINDTODEVICE ifindex, 0 when unbound.
+  /// IPv6 socket with IPV6_V6ONLY (netlink only; /proc does not say, so a
+  /// wildcard IPv6 socket from /proc is taken to accept IPv4 too).
+  bool v6_only = false;
 };
 
 /// "0.0.0.0", "::", "::ffff:127.0.0.1", "fe80::1" — inet_ntop's form.
