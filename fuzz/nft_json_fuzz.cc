@@ -26,27 +26,11 @@ int filled_lists(const Match& match) {
          !match.names.empty() + (match.ct_states != 0);
 }
 
-bool has_own_values(const Match& match) {
-  switch (match.field) {
-    case Field::nfproto: return !match.families.empty();
-    case Field::l4proto: return !match.protocols.empty();
-    case Field::dport:
-    case Field::sport: return !match.ports.empty();
-    case Field::saddr:
-    case Field::daddr: return !match.addresses.empty();
-    case Field::iifname:
-    case Field::daddr_type:
-    case Field::pkttype: return !match.names.empty();
-    case Field::ct_state: return match.ct_states != 0;
-    case Field::unmodeled: return false;
-  }
-  return false;
-}
 
 void check_match(const Match& match) {
   if (match.field == Field::unmodeled) {
     if (match.text.empty() || filled_lists(match) != 0) __builtin_trap();
-  } else if (!has_own_values(match) || filled_lists(match) != 1 || !match.text.empty()) {
+  } else if (!has_values(match) || filled_lists(match) != 1 || !match.text.empty()) {
     __builtin_trap();
   }
   check_text(match.text);

@@ -354,3 +354,25 @@ TEST(Cli, HelpVersionAndNoCommand) {
 }
 
 }  // namespace
+
+TEST(AuditCli, BadInputIsAOneLineUsageError) {
+  expect_usage_error(run({"audit", "--fail-on", "severe"}), "severe");
+  expect_usage_error(run({"audit", "--source", "carrier-pigeon"}), "carrier-pigeon");
+  expect_usage_error(run({"audit", "--allow", "/nonexistent/allow.toml"}), "/nonexistent/allow.toml");
+  expect_usage_error(run({"audit", "--baseline", "/nonexistent/base.toml"}), "/nonexistent/base.toml");
+  expect_usage_error(run({"audit", "--netns", "/nonexistent"}), "/nonexistent");
+  expect_usage_error(run({"audit", "--json", "--csv"}), "--json");
+}
+
+TEST(AuditCli, BadAllowFileNamesFileLineAndColumn) {
+  char path[] = "/tmp/portlens-allow-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::string text = "[[allow]]\nport = 6379\nreason = \"lab\"\n\n[[allow]]\nport = 99999\nreason = \"x\"\n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  Outcome r = run({"audit", "--allow", path, "--lang", "zh"});
+  unlink(path);
+  expect_usage_error(r, std::string(path) + ":6:8");
+  EXPECT_NE(r.err.find("端口必须是 0 到 65535 之间的数字"), std::string::npos) << r.err;
+}

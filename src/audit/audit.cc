@@ -335,7 +335,9 @@ std::vector<Finding> judge(const std::vector<AuditListener>& listeners, const Fi
   for (size_t i = 0; i < listeners.size(); ++i) {
     const SocketRecord& socket = listeners[i].socket;
     if (!is_loopback(socket.family, socket.local.address)) {
-      bool v6 = socket.family == AddressFamily::ipv6;
+      static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+      bool mapped = std::equal(std::begin(kMapped), std::end(kMapped), socket.local.address.begin());
+      bool v6 = socket.family == AddressFamily::ipv6 && !mapped;
       ++reachable_by[v6];
       if (v6 && is_wildcard(socket.family, socket.local.address) && !socket.v6_only) ++reachable_by[0];
     }
@@ -350,7 +352,7 @@ std::vector<Finding> judge(const std::vector<AuditListener>& listeners, const Fi
       size_t count = std::max(open4 ? reachable_by[0] : 0, open6 ? reachable_by[1] : 0);
       judge.add("PL-NO-FIREWALL", Risk::medium, -1, -1,
                 make_error(N_("no firewall filters incoming {} traffic"), families),
-                make_error(N_("No nftables or iptables chain sits on the input path, so every socket bound beyond "
+                make_error(N_("No nftables or iptables rule filters the input path, so every socket bound beyond "
                               "loopback ({} here) can be reached from any network this host is on."),
                            count),
                 make_error(N_("Turn on a firewall with a default-drop input policy (nftables, ufw or firewalld) "

@@ -85,13 +85,10 @@ void AuditCommand::add_options(CLI::App& app, const Context& ctx) {
 Result<std::vector<SocketRecord>> AuditCommand::read_listeners(const Context& ctx) const {
   SocketQuery query;
   query.state_mask = state_bit(SocketState::listen) | state_bit(SocketState::close);
-  if (source_ && *source_ == "proc") return read_sockets_proc(query);
-  NetlinkFailure failure = NetlinkFailure::failed;
-  auto sockets = dump_sockets_netlink(query, &failure);
-  if (sockets || failure != NetlinkFailure::refused) return sockets;
-  ctx.warn(make_error(N_("netlink sock_diag is not available ({}); reading /proc/net instead"),
-                      render_error(sockets.error(), ctx.language)));
-  return read_sockets_proc(query);
+  std::optional<Error> refused;
+  auto sockets = read_sockets(query, source_ && *source_ == "proc", &refused);
+  if (refused) warn_netlink_refused(ctx, *refused);
+  return sockets;
 }
 
 std::string_view proto_name(const SocketRecord& socket) { return socket.protocol == Protocol::udp ? "udp" : "tcp"; }
@@ -174,8 +171,8 @@ json AuditCommand::to_json(const Context&, const std::vector<AuditListener>& lis
                            const std::vector<Judged>& judged, const std::vector<const Allowance*>& expired,
                            const FirewallFacts& facts, const firewall::LiveRuleset& live) const {
   json findings = json::array(), suppressed = json::array();
-  std::map<std::string, int> by_severity;
-  for (Risk risk : kRisks) by_severity[std::string(risk_name(risk))] = 0;
+  json by_severity = json::object();  // most severe first
+  for (auto it = std::rbegin(kRisks); it != std::rend(kRisks); ++it) by_severity[std::string(risk_name(*it))] = 0;
   for (const Judged& item : judged) {
     const Finding& finding = *item.finding;
     json object{{"id", finding.id}, {"severity", risk_name(finding.severity)}};
@@ -212,7 +209,7 @@ json AuditCommand::to_json(const Context&, const std::vector<AuditListener>& lis
       continue;
     }
     if (item.in_baseline) continue;
-    ++by_severity[std::string(risk_name(finding.severity))];
+    by_severity[std::string(risk_name(finding.severity))] = by_severity[std::string(risk_name(finding.severity))].get<int>() + 1;
     findings.push_back(std::move(object));
   }
   json listener_list = json::array();

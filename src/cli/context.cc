@@ -56,4 +56,9 @@ void Context::warn(const Error& error) const {
   fmt::print(stderr, "portlens: warning: {}\n", render_error(printable(error), language));
 }
 
+void warn_netlink_refused(const Context& ctx, const Error& why) {
+  ctx.warn(make_error(N_("netlink sock_diag is not available ({}); reading /proc/net instead"),
+                      render_error(why, ctx.language)));
+}
+
 }  // namespace portlens

@@ -64,4 +64,8 @@ struct Context {
   void warn(const Error& error) const;
 };
 
+/// The one-line notice that sockets come from /proc/net because netlink
+/// sock_diag was refused (`why`: netlink's error).
+void warn_netlink_refused(const Context& ctx, const Error& why);
+
 }  // namespace portlens

@@ -177,13 +177,10 @@ Result<LsPlan> LsCommand::plan() const {
 }
 
 Result<std::vector<SocketRecord>> LsCommand::read_sockets(const Context& ctx, const LsPlan& plan) const {
-  if (plan.use_proc) return read_sockets_proc(plan.query);
-  NetlinkFailure failure = NetlinkFailure::failed;
-  auto sockets = dump_sockets_netlink(plan.query, &failure);
-  if (sockets || failure != NetlinkFailure::refused) return sockets;
-  ctx.warn(make_error(N_("netlink sock_diag is not available ({}); reading /proc/net instead"),
-                      render_error(sockets.error(), ctx.language)));
-  return read_sockets_proc(plan.query);
+  std::optional<Error> refused;
+  auto sockets = portlens::read_sockets(plan.query, plan.use_proc, &refused);
+  if (refused) warn_netlink_refused(ctx, *refused);
+  return sockets;
 }
 
 /// Reverse lookups for --resolve, one per distinct address, at most

@@ -155,29 +155,23 @@ Truth Evaluator::conditional(const Match& match, const Path& path, bool generic_
 
 Truth Evaluator::classify(const Match& match, const Path& path) const {
   auto verdict = [&](bool inside) { return inside != match.negated ? Truth::yes : Truth::no; };
+  if (!has_values(match)) return Truth::unknown;  // unmodeled, or nothing to compare with
   switch (match.field) {
     case Field::nfproto:
-      if (match.families.empty()) return Truth::unknown;
       return verdict(std::find(match.families.begin(), match.families.end(), probe_.family) != match.families.end());
     case Field::l4proto:
-      if (match.protocols.empty()) return Truth::unknown;
       return verdict(std::find(match.protocols.begin(), match.protocols.end(), probe_.protocol) !=
                      match.protocols.end());
     case Field::dport:
-      if (match.ports.empty()) return Truth::unknown;
       return verdict(std::any_of(match.ports.begin(), match.ports.end(),
                                  [&](const PortRange& r) { return r.contains(probe_.port); }));
     case Field::ct_state:
-      if (match.ct_states == 0) return Truth::unknown;
       return verdict((match.ct_states & kCtNew) != 0);
     case Field::daddr_type:
-      if (match.names.empty()) return Truth::unknown;
       return verdict(std::find(match.names.begin(), match.names.end(), "local") != match.names.end());
     case Field::pkttype:
-      if (match.names.empty()) return Truth::unknown;
       return verdict(std::find(match.names.begin(), match.names.end(), "host") != match.names.end());
     case Field::daddr:
-      if (match.addresses.empty()) return Truth::unknown;
       if (probe_.address) {
         return verdict(std::any_of(match.addresses.begin(), match.addresses.end(), [&](const AddressRange& r) {
           return range_contains(r, probe_.family, *probe_.address);
@@ -189,17 +183,14 @@ Truth Evaluator::classify(const Match& match, const Path& path) const {
       }
       return conditional(match, path, false);
     case Field::saddr:
-      if (match.addresses.empty()) return Truth::unknown;
       if (std::none_of(match.addresses.begin(), match.addresses.end(),
                        [&](const AddressRange& r) { return r.family == probe_.family; })) {
         return verdict(false);
       }
       return conditional(match, path, false);
     case Field::sport:
-      if (match.ports.empty()) return Truth::unknown;
       return conditional(match, path, false);
     case Field::iifname: {
-      if (match.names.empty()) return Truth::unknown;
       bool only_lo = std::all_of(match.names.begin(), match.names.end(),
                                  [](const std::string& name) { return name == "lo"; });
       if (only_lo) return verdict(false);

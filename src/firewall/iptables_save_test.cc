@@ -322,49 +322,9 @@ COMMIT
 
 // ---- helpers: the IR as one line per rule, so a test states it exactly
 
-std::string field_name(Field field) {
-  switch (field) {
-    case Field::nfproto: return "nfproto";
-    case Field::l4proto: return "l4proto";
-    case Field::dport: return "dport";
-    case Field::sport: return "sport";
-    case Field::saddr: return "saddr";
-    case Field::daddr: return "daddr";
-    case Field::iifname: return "iifname";
-    case Field::ct_state: return "ct_state";
-    case Field::daddr_type: return "daddr_type";
-    case Field::pkttype: return "pkttype";
-    case Field::unmodeled: return "unmodeled";
-  }
-  return "?";
-}
 
-std::string action_name(Action action) {
-  switch (action) {
-    case Action::none: return "none";
-    case Action::accept: return "accept";
-    case Action::drop: return "drop";
-    case Action::reject: return "reject";
-    case Action::jump: return "jump";
-    case Action::go_to: return "goto";
-    case Action::return_: return "return";
-    case Action::unmodeled: return "unmodeled";
-  }
-  return "?";
-}
 
-std::string ct_state_names(uint8_t bits) {
-  std::vector<std::string> names;
-  const std::pair<uint8_t, const char*> known[] = {{kCtInvalid, "invalid"},
-                                                   {kCtEstablished, "established"},
-                                                   {kCtRelated, "related"},
-                                                   {kCtNew, "new"},
-                                                   {kCtUntracked, "untracked"}};
-  for (auto [bit, name] : known) {
-    if (bits & bit) names.push_back(name);
-  }
-  return fmt::format("{}", fmt::join(names, ","));
-}
+std::string ct_state_text(uint8_t bits) { return fmt::format("{}", fmt::join(ct_state_names(bits), ",")); }
 
 // Every member that is set shows, so stray values fail the comparison too.
 std::string describe(const Match& match) {
@@ -379,7 +339,7 @@ std::string describe(const Match& match) {
     parts.push_back(fmt::format("{}{}", range_text(range), range.family == IpFamily::ipv4 ? "" : "(6)"));
   }
   for (const std::string& name : match.names) parts.push_back(name);
-  if (match.ct_states != 0) parts.push_back(ct_state_names(match.ct_states));
+  if (match.ct_states != 0) parts.push_back(ct_state_text(match.ct_states));
   if (!match.text.empty()) parts.push_back(fmt::format("{{{}}}", match.text));
   return fmt::format("{}", fmt::join(parts, " "));
 }
@@ -387,7 +347,7 @@ std::string describe(const Match& match) {
 std::string describe(const Rule& rule) {
   std::string out;
   for (const Match& match : rule.matches) out += describe(match) + " && ";
-  out += action_name(rule.action);
+  out += std::string(action_name(rule.action));
   if (!rule.target.empty()) out += " " + rule.target;
   return out;
 }

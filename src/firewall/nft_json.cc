@@ -1,18 +1,14 @@
 #include "firewall/nft_json.h"
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
-#include <charconv>
 #include <climits>
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
-#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "firewall/nft_json_internal.h"
 #include "util/text.h"
 
 // What `nft -j list ruleset` prints (libnftables 1.0.6, JSON schema 1) is one
@@ -46,66 +42,16 @@
 // built-in tables of the usual /etc/services and /etc/protocols names rather
 // than the host's files, so a parse does not depend on the machine; a name not
 // in them leaves its match unmodeled.
+//
+// This file reads the document and turns each rule's statements into Rules,
+// verdict maps included. Match values, named sets and implied matches are
+// read in nft_json_values.cc; the nft syntax for evidence texts is rebuilt in
+// nft_json_text.cc. nft_json_internal.h is what they share.
 
-namespace portlens::firewall {
+namespace portlens::firewall::nft_detail {
 namespace {
 
-using Json = nlohmann::json;
-
-// The document is pre-scanned for nesting so no later walk can run deep; the
-// expression walks stop earlier still (a real rule nests about ten levels).
-constexpr int kMaxJsonDepth = 64;
-constexpr int kMaxExpressionDepth = 32;
-constexpr size_t kMaxTextBytes = 300;
-constexpr std::string_view kEllipsis = "…";
-
 // ---------------------------------------------------------------- tables of names
-
-struct NamedValue {
-  std::string_view name;
-  int value;
-};
-
-constexpr NamedValue kIpProtocols[] = {
-    {"icmp", 1},       {"igmp", 2},         {"ggp", 3},        {"ipencap", 4},
-    {"st", 5},         {"tcp", 6},          {"egp", 8},        {"igp", 9},
-    {"pup", 12},       {"udp", 17},         {"hmp", 20},       {"xns-idp", 22},
-    {"rdp", 27},       {"iso-tp4", 29},     {"dccp", 33},      {"xtp", 36},
-    {"ddp", 37},       {"idpr-cmtp", 38},   {"ipv6", 41},      {"ipv6-route", 43},
-    {"ipv6-frag", 44}, {"idrp", 45},        {"rsvp", 46},      {"gre", 47},
-    {"esp", 50},       {"ah", 51},          {"skip", 57},      {"ipv6-icmp", 58},
-    {"icmpv6", 58},    {"ipv6-nonxt", 59},  {"ipv6-opts", 60}, {"rspf", 73},
-    {"vmtp", 81},      {"eigrp", 88},       {"ospf", 89},      {"ax.25", 93},
-    {"ipip", 94},      {"etherip", 97},     {"encap", 98},     {"pim", 103},
-    {"ipcomp", 108},   {"comp", 108},       {"vrrp", 112},     {"l2tp", 115},
-    {"isis", 124},     {"sctp", 132},       {"fc", 133},       {"mobility-header", 135},
-    {"udplite", 136},  {"mpls-in-ip", 137}, {"manet", 138},    {"hip", 139},
-    {"shim6", 140},    {"wesp", 141},       {"rohc", 142},     {"ethernet", 143},
-};
-
-// clang-format off
-constexpr NamedValue kServices[] = {
-    {"ftp-data", 20}, {"ftp", 21}, {"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"domain", 53}, {"bootps", 67},
-    {"bootpc", 68}, {"tftp", 69}, {"http", 80}, {"kerberos", 88}, {"pop3", 110}, {"sunrpc", 111}, {"auth", 113},
-    {"ntp", 123}, {"epmap", 135}, {"netbios-ns", 137}, {"netbios-dgm", 138}, {"netbios-ssn", 139}, {"imap2", 143},
-    {"imap", 143}, {"snmp", 161}, {"snmp-trap", 162}, {"bgp", 179}, {"ldap", 389}, {"https", 443},
-    {"microsoft-ds", 445}, {"submissions", 465}, {"smtps", 465}, {"isakmp", 500}, {"shell", 514}, {"syslog", 514},
-    {"dhcpv6-client", 546}, {"dhcpv6-server", 547}, {"submission", 587}, {"ipp", 631}, {"ldaps", 636},
-    {"domain-s", 853}, {"rsync", 873}, {"imaps", 993}, {"pop3s", 995}, {"openvpn", 1194}, {"ms-sql-s", 1433},
-    {"radius", 1812}, {"nfs", 2049}, {"mysql", 3306}, {"ms-wbt-server", 3389}, {"ipsec-nat-t", 4500}, {"sip", 5060},
-    {"mdns", 5353}, {"postgresql", 5432}, {"x11", 6000}, {"redis", 6379}, {"http-alt", 8080},
-};
-// clang-format on
-
-constexpr NamedValue kCtStates[] = {
-    {"invalid", kCtInvalid}, {"established", kCtEstablished}, {"related", kCtRelated},
-    {"new", kCtNew},         {"untracked", kCtUntracked},
-};
-
-// The kernel's ct state bits (nf_conntrack_common.h), which differ from ours.
-constexpr std::pair<int64_t, uint8_t> kKernelCtBits[] = {
-    {1, kCtInvalid}, {2, kCtEstablished}, {4, kCtRelated}, {8, kCtNew}, {64, kCtUntracked},
-};
 
 constexpr NamedValue kPriorities[] = {
     {"raw", -300}, {"mangle", -150}, {"dstnat", -100}, {"filter", 0}, {"security", 50}, {"srcnat", 100},
@@ -116,21 +62,6 @@ constexpr NamedValue kBridgePriorities[] = {
     {"out", 100},
     {"srcnat", 300},
 };
-
-std::optional<int> find_value(std::span<const NamedValue> table, std::string_view name) {
-  for (const NamedValue& entry : table) {
-    if (entry.name == name) return entry.value;
-  }
-  return std::nullopt;
-}
-
-template <size_t N>
-bool is_one_of(std::string_view value, const std::string_view (&names)[N]) {
-  for (std::string_view name : names) {
-    if (name == value) return true;
-  }
-  return false;
-}
 
 // Statements that change nothing about whether the rule applies or what it decides.
 constexpr std::string_view kSideEffectStatements[] = {
@@ -146,364 +77,11 @@ constexpr std::string_view kUnmodeledVerdictStatements[] = {
 constexpr std::string_view kSideEffectTargets[] = {
     "LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "TRACE", "TCPMSS", "CLASSIFY", "DSCP", "TOS", "CHECKSUM", "SET",
 };
-// Meta keys nft prints without "meta", and whose string values it quotes.
-constexpr std::string_view kInterfaceKeys[] = {"iifname", "oifname", "iif", "oif", "ibrname", "obrname"};
-constexpr std::string_view kBinaryOperators[] = {"&", "|", "^", "<<", ">>"};
-
-// ---------------------------------------------------------------- JSON access
-
-const Json* member(const Json& object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-  auto found = object.find(key);
-  return found == object.end() ? nullptr : &*found;
-}
-
-const std::string* string_member(const Json& object, std::string_view key) {
-  const Json* value = member(object, key);
-  return value != nullptr && value->is_string() ? value->get_ptr<const std::string*>() : nullptr;
-}
-
-std::string_view string_or_empty(const Json& object, std::string_view key) {
-  const std::string* value = string_member(object, key);
-  return value == nullptr ? std::string_view() : std::string_view(*value);
-}
-
-bool is_true(const Json* flag) { return flag != nullptr && flag->is_boolean() && flag->get<bool>(); }
-
-// Statements and most expressions are objects of one member naming their kind:
-// {"accept": null}, {"payload": {…}}. Anything else has an empty kind.
-struct Tagged {
-  std::string_view kind;
-  const Json* body = nullptr;
-};
-
-Tagged tagged(const Json& value) {
-  if (!value.is_object() || value.size() != 1) return {};
-  auto only = value.begin();
-  return {only.key(), &only.value()};
-}
-
-std::optional<int64_t> integer_in(const Json& value, int64_t low, int64_t high) {
-  int64_t number = 0;
-  if (value.is_number_unsigned()) {
-    auto unsigned_number = value.get<uint64_t>();
-    if (unsigned_number > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-    number = static_cast<int64_t>(unsigned_number);
-  } else if (value.is_number_integer()) {
-    number = value.get<int64_t>();
-  } else {
-    return std::nullopt;
-  }
-  if (number < low || number > high) return std::nullopt;
-  return number;
-}
-
-std::optional<int64_t> parse_integer(std::string_view text) {
-  int64_t value = 0;
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-// ---------------------------------------------------------------- evidence text
-
-// Text with a byte budget: what does not fit is dropped as it is added, and
-// finish() cuts at kMaxTextBytes on a character boundary and adds "…".
-class Text {
- public:
-  Text& operator<<(std::string_view piece) {
-    size_t room = text_.size() < kMaxTextBytes + 4 ? kMaxTextBytes + 4 - text_.size() : 0;
-    text_.append(piece.substr(0, room));
-    return *this;
-  }
-  bool full() const { return text_.size() > kMaxTextBytes; }
-  bool empty() const { return text_.empty(); }
-  std::string finish() const {
-    if (text_.size() <= kMaxTextBytes) return text_;
-    size_t cut = kMaxTextBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text_[cut]) & 0xC0) == 0x80) --cut;
-    return text_.substr(0, cut) + std::string(kEllipsis);
-  }
-
- private:
-  std::string text_;
-};
-
-void render(const Json& value, bool quote, int depth, Text* out);
-
-void render_list(const Json& items, std::string_view separator, bool quote, int depth, Text* out) {
-  if (!items.is_array()) {
-    render(items, quote, depth + 1, out);
-    return;
-  }
-  bool first = true;
-  for (const Json& item : items) {
-    if (out->full()) return;
-    if (!first) *out << separator;
-    first = false;
-    render(item, quote, depth + 1, out);
-  }
-}
-
-// Any object nft's grammar is not spelled out for here: its kind and values.
-void render_generic(std::string_view kind, const Json& body, int depth, Text* out) {
-  *out << kind;
-  bool first = kind.empty();
-  auto add = [&](const Json& value) {
-    if (value.is_null() || out->full()) return;
-    if (!first) *out << " ";
-    first = false;
-    render(value, false, depth + 1, out);
-  };
-  if (!body.is_object()) {
-    add(body);
-    return;
-  }
-  for (const auto& [key, value] : body.items()) add(value);
-}
-
-void render_payload(const Json& body, Text* out) {
-  const std::string* protocol = string_member(body, "protocol");
-  const std::string* field = string_member(body, "field");
-  if (protocol != nullptr && field != nullptr) {
-    *out << *protocol << " " << *field;
-    return;
-  }
-  // A raw payload: `@th,16,16`.
-  *out << "@" << string_or_empty(body, "base");
-  for (std::string_view key : {"offset", "len"}) {
-    *out << ",";
-    if (const Json* number = member(body, key)) render(*number, false, 1, out);
-  }
-}
-
-void render_tagged(Tagged expression, bool quote, int depth, Text* out) {
-  const Json& body = *expression.body;
-  std::string_view kind = expression.kind;
-  if (kind == "payload") {
-    render_payload(body, out);
-  } else if (kind == "meta") {
-    std::string_view key = string_or_empty(body, "key");
-    if (!is_one_of(key, kInterfaceKeys)) *out << "meta ";
-    *out << key;
-  } else if (kind == "ct") {
-    *out << "ct ";
-    if (const std::string* direction = string_member(body, "dir")) *out << *direction << " ";
-    *out << string_or_empty(body, "key");
-  } else if (kind == "fib") {
-    *out << "fib ";
-    if (const Json* flags = member(body, "flags")) render_list(*flags, " . ", false, depth, out);
-    *out << " " << string_or_empty(body, "result");
-  } else if (kind == "set") {
-    *out << "{ ";
-    render_list(body, ", ", quote, depth, out);
-    *out << " }";
-  } else if (kind == "range") {
-    render_list(body, "-", quote, depth, out);
-  } else if (kind == "concat") {
-    render_list(body, " . ", quote, depth, out);
-  } else if (kind == "prefix" && member(body, "addr") != nullptr && member(body, "len") != nullptr) {
-    render(*member(body, "addr"), false, depth + 1, out);
-    *out << "/";
-    render(*member(body, "len"), false, depth + 1, out);
-  } else if (kind == "elem" && member(body, "val") != nullptr) {
-    render(*member(body, "val"), quote, depth + 1, out);
-  } else if (kind == "map" && member(body, "key") != nullptr && member(body, "data") != nullptr) {
-    render(*member(body, "key"), false, depth + 1, out);
-    *out << " map ";
-    render(*member(body, "data"), false, depth + 1, out);
-  } else if (kind == "|") {
-    render_list(body, "|", quote, depth, out);  // flags: "established|related"
-  } else if (is_one_of(kind, kBinaryOperators)) {
-    render_list(body, std::string(" ") + std::string(kind) + " ", quote, depth, out);
-  } else {
-    render_generic(kind, body, depth, out);
-  }
-}
-
-// nft's spelling of an expression: "tcp dport", "{ 22, 80 }", "10.0.0.0/8".
-void render(const Json& value, bool quote, int depth, Text* out) {
-  if (depth > kMaxExpressionDepth) {
-    *out << kEllipsis;
-    return;
-  }
-  if (out->full()) return;
-  if (value.is_string()) {
-    const auto& text = value.get_ref<const std::string&>();
-    bool quoted = quote && !text.starts_with('@');
-    *out << (quoted ? "\"" : "") << text << (quoted ? "\"" : "");
-  } else if (value.is_boolean()) {
-    *out << (value.get<bool>() ? "exists" : "missing");  // `tcp option mss exists`
-  } else if (value.is_number()) {
-    *out << value.dump();
-  } else if (value.is_array()) {
-    render_list(value, ",", quote, depth, out);  // flags: "established,related"
-  } else if (Tagged expression = tagged(value); expression.body != nullptr) {
-    render_tagged(expression, quote, depth, out);
-  } else if (value.is_object()) {
-    render_generic("", value, depth, out);
-  }
-}
-
-bool quotes_strings(const Json& left) {
-  Tagged expression = tagged(left);
-  return expression.kind == "meta" && is_one_of(string_or_empty(*expression.body, "key"), kInterfaceKeys);
-}
-
-void render_match(const Json& left, std::string_view op, const Json& right, Text* out) {
-  render(left, false, 0, out);
-  bool masked = is_one_of(tagged(left).kind, kBinaryOperators);
-  if ((op != "==" || masked) && op != "in") *out << " " << op;  // nft leaves out a plain `==`
-  *out << " ";
-  render(right, quotes_strings(left), 0, out);
-}
-
-void render_limit(const Json& body, Text* out) {
-  *out << "limit rate " << (is_true(member(body, "inv")) ? "over " : "");
-  if (const Json* rate = member(body, "rate")) render(*rate, false, 1, out);
-  std::string_view unit = string_or_empty(body, "rate_unit");
-  if (!unit.empty() && unit != "packets") *out << " " << unit;
-  *out << "/" << string_or_empty(body, "per");
-  const Json* burst_json = member(body, "burst");
-  auto burst = burst_json == nullptr ? std::nullopt : integer_in(*burst_json, 0, INT64_MAX);
-  if (burst && *burst != 0 && *burst != 5) {  // nft's default burst, left out as nft does
-    *out << " burst " << std::to_string(*burst);
-    std::string_view burst_unit = string_or_empty(body, "burst_unit");
-    *out << " " << (burst_unit.empty() ? "packets" : burst_unit);
-  }
-}
-
-// quota and ct count: a number with "inv" for "over".
-void render_threshold(std::string_view kind, const Json& body, Text* out) {
-  *out << kind << " " << (is_true(member(body, "inv")) ? "over " : "");
-  if (const Json* value = member(body, "val")) render(*value, false, 1, out);
-  if (const std::string* unit = string_member(body, "val_unit")) *out << " " << *unit;
-}
-
-void render_statement_body(Tagged statement, Text* out);
-
-// `add @seen { ip saddr }`, `meter flood { ip saddr limit rate 10/second }`.
-void render_set_update(std::string_view kind, const Json& body, Text* out) {
-  if (kind == "meter") {
-    *out << "meter " << string_or_empty(body, "name");
-  } else {
-    *out << string_or_empty(body, "op") << " " << string_or_empty(body, kind);
-  }
-  *out << " { ";
-  if (const Json* key = member(body, kind == "meter" ? "key" : "elem")) render(*key, false, 1, out);
-  if (const Json* statement = member(body, "stmt"); statement != nullptr && tagged(*statement).body != nullptr) {
-    *out << " ";
-    render_statement_body(tagged(*statement), out);
-  }
-  *out << " }";
-}
-
-void render_nat(std::string_view kind, const Json& body, Text* out) {
-  *out << kind;
-  const Json* address = member(body, "addr");
-  const Json* port = member(body, "port");
-  if (address == nullptr && port == nullptr) return;
-  *out << " to ";
-  if (address != nullptr) render(*address, false, 1, out);
-  if (port != nullptr) {
-    *out << ":";
-    render(*port, false, 1, out);
-  }
-}
-
-void render_statement_body(Tagged statement, Text* out) {
-  const Json& body = *statement.body;
-  std::string_view kind = statement.kind;
-  const Json* left = member(body, "left");
-  const Json* right = member(body, "right");
-  if (kind == "match" && left != nullptr && right != nullptr) {
-    render_match(*left, string_or_empty(body, "op"), *right, out);
-  } else if (kind == "jump" || kind == "goto") {
-    *out << kind << " " << string_or_empty(body, "target");
-  } else if (kind == "reject") {
-    *out << "reject";
-    if (const std::string* type = string_member(body, "type")) *out << " with " << *type;
-    if (const std::string* code = string_member(body, "expr")) *out << " " << *code;
-  } else if (kind == "log") {
-    *out << "log";
-    if (const std::string* prefix = string_member(body, "prefix")) *out << " prefix \"" << *prefix << "\"";
-  } else if (kind == "counter" || kind == "notrack" || kind == "masquerade") {
-    *out << kind;
-  } else if (kind == "limit") {
-    render_limit(body, out);
-  } else if (kind == "xt") {
-    *out << "xt " << string_or_empty(body, "type") << " " << string_or_empty(body, "name");
-  } else if (kind == "vmap" && member(body, "key") != nullptr && member(body, "data") != nullptr) {
-    render(*member(body, "key"), false, 0, out);
-    *out << " vmap ";
-    render(*member(body, "data"), quotes_strings(*member(body, "key")), 0, out);
-  } else if (kind == "mangle" && member(body, "key") != nullptr && member(body, "value") != nullptr) {
-    render(*member(body, "key"), false, 0, out);
-    *out << " set ";
-    render(*member(body, "value"), false, 0, out);
-  } else if (kind == "dnat" || kind == "snat" || kind == "redirect") {
-    render_nat(kind, body, out);
-  } else if (kind == "quota" || kind == "ct count") {
-    render_threshold(kind, body, out);
-  } else if (kind == "meter" || kind == "set" || kind == "map") {
-    render_set_update(kind, body, out);
-  } else {
-    render_generic(kind, body, 0, out);
-  }
-}
-
-void render_statement(const Json& statement, Text* out) {
-  Tagged tag = tagged(statement);
-  if (tag.body == nullptr) {
-    render(statement, false, 0, out);
-    return;
-  }
-  render_statement_body(tag, out);
-}
-
-void render_statements(const Json& statements, size_t count, Text* out) {
-  for (size_t i = 0; i < count && !out->full(); ++i) {
-    if (i > 0) *out << " ";
-    render_statement(statements[i], out);
-  }
-}
-
-void render_comment(std::string_view comment, Text* out) {
-  if (comment.empty()) return;
-  if (!out->empty()) *out << " ";
-  *out << "comment \"" << comment << "\"";
-}
-
-// Evidence for what the evaluator does not model: nft syntax, or the JSON
-// itself when that spells nothing ({"": null}, {}).
-std::string evidence_text(Text text, const Json& source) {
-  std::string spelled = text.finish();
-  if (!trim(spelled).empty()) return spelled;
-  Text json;
-  json << source.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return json.finish();
-}
-
-std::string statement_text(const Json& statement) {
-  Text text;
-  render_statement(statement, &text);
-  return evidence_text(std::move(text), statement);
-}
-
-Match unmodeled_match(std::string text) {
-  Match match;
-  match.text = std::move(text);
-  return match;
-}
+// The kinds of item read, whose body must be an object; any other kind
+// ("metainfo", "flowtable", …) is skipped.
+constexpr std::string_view kItemKinds[] = {"table", "chain", "set", "map", "rule"};
 
 // ---------------------------------------------------------------- the document
-
-struct NamedSet {
-  const Json* elements = nullptr;  ///< The "elem" array; null for an empty set.
-  bool is_map = false;
-  bool verdict_map = false;
-};
 
 // Names are unique per family and table; NUL cannot occur in them.
 std::string scoped_name(std::string_view family, std::string_view table, std::string_view name = {}) {
@@ -514,6 +92,8 @@ std::string scoped_name(std::string_view family, std::string_view table, std::st
   key.append(name);
   return key;
 }
+
+}  // namespace
 
 struct Document {
   Ruleset ruleset;
@@ -527,382 +107,12 @@ struct Document {
   }
 };
 
-// Where a rule lives: "@name" means the set of that name in the same table.
-struct Scope {
-  const Document& document;
-  std::string_view family;
-  std::string_view table;
-
-  const NamedSet* find_set(std::string_view name) const {
-    auto found = document.sets.find(scoped_name(family, table, name));
-    return found == document.sets.end() ? nullptr : &found->second;
-  }
-};
-
-// ---------------------------------------------------------------- match values
-
-enum class ValueKind : uint8_t { none, port, address, protocol, nfproto, ethertype, name, lower_name, ct_state };
-
-// What the left side of a match looks at, and how its values read.
-struct Subject {
-  Field field = Field::unmodeled;
-  ValueKind kind = ValueKind::none;
-  IpFamily family = IpFamily::ipv4;  ///< For saddr / daddr.
-};
-
-constexpr std::string_view kPortProtocols[] = {"tcp", "udp", "udplite", "sctp", "dccp", "th"};
-
-Subject classify_payload(const Json& body) {
-  std::string_view protocol = string_or_empty(body, "protocol");
-  std::string_view field = string_or_empty(body, "field");
-  if (is_one_of(protocol, kPortProtocols)) {
-    if (field == "dport") return {Field::dport, ValueKind::port};
-    if (field == "sport") return {Field::sport, ValueKind::port};
-    return {};
-  }
-  if (protocol != "ip" && protocol != "ip6") return {};
-  IpFamily family = protocol == "ip" ? IpFamily::ipv4 : IpFamily::ipv6;
-  if (field == "saddr") return {Field::saddr, ValueKind::address, family};
-  if (field == "daddr") return {Field::daddr, ValueKind::address, family};
-  if (field == (protocol == "ip" ? "protocol" : "nexthdr")) return {Field::l4proto, ValueKind::protocol};
-  return {};
+const NamedSet* Scope::find_set(std::string_view name) const {
+  auto found = document.sets.find(scoped_name(family, table, name));
+  return found == document.sets.end() ? nullptr : &found->second;
 }
 
-Subject classify_meta(std::string_view key) {
-  if (key == "l4proto") return {Field::l4proto, ValueKind::protocol};
-  if (key == "nfproto") return {Field::nfproto, ValueKind::nfproto};
-  if (key == "protocol") return {Field::nfproto, ValueKind::ethertype};
-  if (key == "iifname" || key == "iif") return {Field::iifname, ValueKind::name};  // nft prints iif by name
-  if (key == "pkttype") return {Field::pkttype, ValueKind::lower_name};
-  return {};
-}
-
-bool is_daddr_only(const Json* flags) {
-  if (flags == nullptr) return false;
-  if (flags->is_string()) return flags->get_ref<const std::string&>() == "daddr";
-  return flags->is_array() && flags->size() == 1 && (*flags)[0].is_string() &&
-         (*flags)[0].get_ref<const std::string&>() == "daddr";
-}
-
-Subject classify(const Json& left) {
-  Tagged expression = tagged(left);
-  if (expression.body == nullptr) return {};
-  const Json& body = *expression.body;
-  if (expression.kind == "payload") return classify_payload(body);
-  if (expression.kind == "meta") return classify_meta(string_or_empty(body, "key"));
-  if (expression.kind == "ct" && member(body, "dir") == nullptr && string_or_empty(body, "key") == "state") {
-    return {Field::ct_state, ValueKind::ct_state};
-  }
-  if (expression.kind == "fib" && string_or_empty(body, "result") == "type" && is_daddr_only(member(body, "flags"))) {
-    return {Field::daddr_type, ValueKind::lower_name};
-  }
-  return {};
-}
-
-std::optional<uint16_t> port_value(const Json& value) {
-  if (auto number = integer_in(value, 0, 65535)) return static_cast<uint16_t>(*number);
-  if (!value.is_string()) return std::nullopt;
-  const auto& text = value.get_ref<const std::string&>();
-  if (auto number = parse_integer(text); number && *number >= 0 && *number <= 65535) {
-    return static_cast<uint16_t>(*number);
-  }
-  if (auto service = find_value(kServices, text)) return static_cast<uint16_t>(*service);
-  return std::nullopt;
-}
-
-std::optional<uint8_t> protocol_value(const Json& value) {
-  if (auto number = integer_in(value, 0, 255)) return static_cast<uint8_t>(*number);
-  if (!value.is_string()) return std::nullopt;
-  if (auto known = find_value(kIpProtocols, value.get_ref<const std::string&>())) return static_cast<uint8_t>(*known);
-  return std::nullopt;
-}
-
-std::optional<std::array<uint8_t, 16>> address_value(const Json& value, IpFamily family) {
-  if (!value.is_string()) return std::nullopt;
-  const auto& text = value.get_ref<const std::string&>();
-  if (text.find('\0') != std::string::npos) return std::nullopt;
-  std::array<uint8_t, 16> address{};
-  int af = family == IpFamily::ipv4 ? AF_INET : AF_INET6;
-  if (inet_pton(af, text.c_str(), address.data()) != 1) return std::nullopt;
-  return address;
-}
-
-std::optional<IpFamily> family_value(const Json& value, ValueKind kind) {
-  bool nfproto = kind == ValueKind::nfproto;
-  if (value.is_string()) {
-    const auto& text = value.get_ref<const std::string&>();
-    if (text == (nfproto ? "ipv4" : "ip")) return IpFamily::ipv4;
-    if (text == (nfproto ? "ipv6" : "ip6")) return IpFamily::ipv6;
-    return std::nullopt;
-  }
-  auto number = integer_in(value, 0, 0xFFFF);
-  if (number == (nfproto ? 2 : 0x0800)) return IpFamily::ipv4;   // NFPROTO_IPV4, ETH_P_IP
-  if (number == (nfproto ? 10 : 0x86DD)) return IpFamily::ipv6;  // NFPROTO_IPV6, ETH_P_IPV6
-  return std::nullopt;
-}
-
-uint8_t ct_state_bits(const Json& value) {
-  if (value.is_string())
-    return static_cast<uint8_t>(find_value(kCtStates, value.get_ref<const std::string&>()).value_or(0));
-  auto number = integer_in(value, 1, 127);
-  if (!number) return 0;
-  uint8_t bits = 0;
-  int64_t left = *number;
-  for (auto [kernel_bit, bit] : kKernelCtBits) {
-    if ((left & kernel_bit) == 0) continue;
-    bits |= bit;
-    left &= ~kernel_bit;
-  }
-  return left == 0 ? bits : 0;
-}
-
-bool add_name(const Json& value, bool lower, Match* match) {
-  if (!value.is_string() || value.get_ref<const std::string&>().empty()) return false;
-  const auto& text = value.get_ref<const std::string&>();
-  match->names.push_back(lower ? ascii_lower(text) : text);
-  return true;
-}
-
-bool add_scalar(const Json& value, const Subject& subject, Match* match) {
-  switch (subject.kind) {
-    case ValueKind::port: {
-      auto port = port_value(value);
-      if (port) match->ports.push_back({*port, *port});
-      return port.has_value();
-    }
-    case ValueKind::address: {
-      auto address = address_value(value, subject.family);
-      if (address) match->addresses.push_back({subject.family, *address, *address});
-      return address.has_value();
-    }
-    case ValueKind::protocol: {
-      auto protocol = protocol_value(value);
-      if (protocol) match->protocols.push_back(*protocol);
-      return protocol.has_value();
-    }
-    case ValueKind::nfproto:
-    case ValueKind::ethertype: {
-      auto family = family_value(value, subject.kind);
-      if (family) match->families.push_back(*family);
-      return family.has_value();
-    }
-    case ValueKind::name: return add_name(value, false, match);
-    case ValueKind::lower_name: return add_name(value, true, match);
-    case ValueKind::ct_state: {
-      uint8_t bits = ct_state_bits(value);
-      match->ct_states |= bits;
-      return bits != 0;
-    }
-    case ValueKind::none: return false;
-  }
-  return false;
-}
-
-bool add_range(const Json& bounds, const Subject& subject, Match* match) {
-  if (!bounds.is_array() || bounds.size() != 2) return false;
-  if (subject.kind == ValueKind::port) {
-    auto first = port_value(bounds[0]);
-    auto last = port_value(bounds[1]);
-    if (!first || !last || *first > *last) return false;
-    match->ports.push_back({*first, *last});
-    return true;
-  }
-  if (subject.kind == ValueKind::address) {
-    auto first = address_value(bounds[0], subject.family);
-    auto last = address_value(bounds[1], subject.family);
-    if (!first || !last || *last < *first) return false;
-    match->addresses.push_back({subject.family, *first, *last});
-    return true;
-  }
-  if (subject.kind == ValueKind::protocol) {
-    auto first = protocol_value(bounds[0]);
-    auto last = protocol_value(bounds[1]);
-    if (!first || !last || *first > *last) return false;
-    for (int protocol = *first; protocol <= *last; ++protocol)
-      match->protocols.push_back(static_cast<uint8_t>(protocol));
-    return true;
-  }
-  return false;
-}
-
-bool add_prefix(const Json& body, const Subject& subject, Match* match) {
-  if (subject.kind != ValueKind::address) return false;
-  const Json* address_json = member(body, "addr");
-  const Json* length_json = member(body, "len");
-  if (address_json == nullptr || length_json == nullptr) return false;
-  auto address = address_value(*address_json, subject.family);
-  auto length = integer_in(*length_json, 0, subject.family == IpFamily::ipv4 ? 32 : 128);
-  if (!address || !length) return false;
-  match->addresses.push_back(prefix_range(subject.family, *address, static_cast<int>(*length)));
-  return true;
-}
-
-bool add_values(const Json& value, const Subject& subject, const Scope& scope, bool allow_reference, int depth,
-                Match* match);
-
-bool add_each(const Json& items, const Subject& subject, const Scope& scope, int depth, Match* match) {
-  if (!items.is_array()) return add_values(items, subject, scope, false, depth + 1, match);
-  for (const Json& item : items) {
-    if (!add_values(item, subject, scope, false, depth + 1, match)) return false;
-  }
-  return true;
-}
-
-// Adds what `value` (a right-hand side, a set element) stands for to `match`;
-// false when some part of it is not a value of the subject's kind. Only the
-// top level may name a set: sets hold no references, so one lookup is all.
-bool add_values(const Json& value, const Subject& subject, const Scope& scope, bool allow_reference, int depth,
-                Match* match) {
-  if (depth > kMaxExpressionDepth) return false;
-  if (value.is_string() && value.get_ref<const std::string&>().starts_with('@')) {
-    const NamedSet* set = allow_reference ? scope.find_set(value.get_ref<const std::string&>().substr(1)) : nullptr;
-    if (set == nullptr || set->is_map) return false;
-    return set->elements == nullptr || add_each(*set->elements, subject, scope, depth, match);
-  }
-  Tagged expression = tagged(value);
-  if (expression.kind == "set") return add_each(*expression.body, subject, scope, depth, match);
-  if (expression.kind == "elem") {
-    const Json* inner = member(*expression.body, "val");
-    return inner != nullptr && add_values(*inner, subject, scope, false, depth + 1, match);
-  }
-  if (expression.kind == "range") return add_range(*expression.body, subject, match);
-  if (expression.kind == "prefix") return add_prefix(*expression.body, subject, match);
-  if (value.is_object() || value.is_array()) return false;
-  return add_scalar(value, subject, match);
-}
-
-bool add_port_bound(std::string_view op, const Json& right, Match* match) {
-  auto bound = port_value(right);
-  if (!bound) return false;
-  int first = 0;
-  int last = 65535;
-  if (op == "<") last = *bound - 1;
-  if (op == "<=") last = *bound;
-  if (op == ">") first = *bound + 1;
-  if (op == ">=") first = *bound;
-  if (first > last) return false;
-  match->ports.push_back({static_cast<uint16_t>(first), static_cast<uint16_t>(last)});
-  return true;
-}
-
-// A list of flags, ["established", "related"] or {"|": […]}, is one value with
-// several bits. `ct state established,related` prints as op "in" with such a
-// list and holds when the packet's state is any of them; with `==` it would
-// need all bits at once, which no packet's single state has.
-bool add_right(const Json& right, const Subject& subject, const Scope& scope, bool any_bit, Match* match) {
-  Tagged expression = tagged(right);
-  const Json* flags = right.is_array() ? &right : expression.kind == "|" ? expression.body : nullptr;
-  if (flags == nullptr) return add_values(right, subject, scope, true, 0, match);
-  if (subject.kind != ValueKind::ct_state || !flags->is_array()) return false;
-  if (!any_bit && flags->size() != 1) return false;
-  for (const Json& flag : *flags) {
-    if (!add_scalar(flag, subject, match)) return false;
-  }
-  return true;
-}
-
-bool has_values(const Match& match) {
-  switch (match.field) {
-    case Field::nfproto: return !match.families.empty();
-    case Field::l4proto: return !match.protocols.empty();
-    case Field::dport:
-    case Field::sport: return !match.ports.empty();
-    case Field::saddr:
-    case Field::daddr: return !match.addresses.empty();
-    case Field::iifname:
-    case Field::daddr_type:
-    case Field::pkttype: return !match.names.empty();
-    case Field::ct_state: return match.ct_states != 0;
-    case Field::unmodeled: return false;
-  }
-  return false;
-}
-
-std::optional<Match> modelled_match(const Json& left, std::string_view op, const Json& right, const Scope& scope) {
-  Subject subject = classify(left);
-  if (subject.field == Field::unmodeled) return std::nullopt;
-  Match match;
-  match.field = subject.field;
-  bool flags = subject.kind == ValueKind::ct_state;
-  bool ok = false;
-  if (op == "<" || op == "<=" || op == ">" || op == ">=") {
-    ok = subject.kind == ValueKind::port && add_port_bound(op, right, &match);
-  } else if (op == "==" || op == "!=" || op == "in" || (op == "!" && flags)) {
-    match.negated = op == "!=" || op == "!";  // `!`: (state & bits) == 0
-    ok = add_right(right, subject, scope, op == "in" || op == "!", &match);
-  }
-  if (!ok || !has_values(match)) return std::nullopt;  // an empty set, too: it has nothing to list
-  return match;
-}
-
-Match make_match(const Json& left, std::string_view op, const Json& right, const Scope& scope) {
-  if (auto match = modelled_match(left, op, right, scope)) return std::move(*match);
-  Text text;
-  render_match(left, op, right, &text);
-  return unmodeled_match(text.finish());
-}
-
-// ---------------------------------------------------------------- implied matches
-
-std::optional<uint8_t> implied_protocol(std::string_view payload_protocol) {
-  if (payload_protocol == "th") return std::nullopt;  // any transport header
-  if (payload_protocol == "icmpv6") return 58;
-  for (std::string_view name : {"tcp", "udp", "udplite", "sctp", "dccp", "icmp", "esp", "ah", "comp"}) {
-    if (payload_protocol == name) return static_cast<uint8_t>(*find_value(kIpProtocols, name));
-  }
-  return std::nullopt;
-}
-
-bool same_condition(const Match& a, const Match& b) {
-  return a.field == b.field && a.negated == b.negated && a.families == b.families && a.protocols == b.protocols &&
-         a.ports == b.ports && a.addresses == b.addresses && a.names == b.names && a.ct_states == b.ct_states;
-}
-
-void add_unless_present(Match match, std::vector<Match>* matches) {
-  for (const Match& existing : *matches) {
-    if (same_condition(existing, match)) return;
-  }
-  matches->push_back(std::move(match));
-}
-
-// The dependencies nft leaves out of what it prints: `tcp …` holds only for
-// TCP; `ip …` only for IPv4, which needs saying where the table is not ip/ip6.
-void add_implied(const Json& expression, const Scope& scope, int depth, std::vector<Match>* matches) {
-  if (depth > kMaxExpressionDepth) return;
-  Tagged tag = tagged(expression);
-  if (tag.kind == "concat" || is_one_of(tag.kind, kBinaryOperators)) {
-    if (!tag.body->is_array()) return;
-    for (const Json& part : *tag.body) add_implied(part, scope, depth + 1, matches);
-    return;
-  }
-  if (tag.kind != "payload") return;
-  std::string_view protocol = string_or_empty(*tag.body, "protocol");
-  bool family_table = scope.family == "ip" || scope.family == "ip6";
-  if ((protocol == "ip" || protocol == "ip6") && !family_table) {
-    Match family;
-    family.field = Field::nfproto;
-    family.families = {protocol == "ip" ? IpFamily::ipv4 : IpFamily::ipv6};
-    add_unless_present(std::move(family), matches);
-  }
-  if (auto number = implied_protocol(protocol)) {
-    Match transport;
-    transport.field = Field::l4proto;
-    transport.protocols = {*number};
-    add_unless_present(std::move(transport), matches);
-  }
-}
-
-void add_match_statement(const Json& body, const Json& statement, const Scope& scope, std::vector<Match>* matches) {
-  const Json* left = member(body, "left");
-  const Json* right = member(body, "right");
-  const std::string* op = string_member(body, "op");
-  if (left == nullptr || right == nullptr || op == nullptr) {
-    matches->push_back(unmodeled_match(statement_text(statement)));
-    return;
-  }
-  add_implied(*left, scope, 0, matches);
-  matches->push_back(make_match(*left, *op, *right, scope));
-}
+namespace {
 
 // ---------------------------------------------------------------- rules
 
@@ -1328,7 +538,7 @@ Status read_items(const Json& items, int pass, Document* document) {
     Tagged tag = tagged(items[i]);
     if (tag.body == nullptr) return invalid(fmt::format("nftables[{}]", i));
     Item item{i, tag.kind, *tag.body};
-    bool known = is_one_of(tag.kind, {"table", "chain", "set", "map", "rule"});
+    bool known = is_one_of(tag.kind, kItemKinds);
     if (known && !tag.body->is_object()) return invalid(item.path());
     Status status = Ok{};
     if (pass == 0 && tag.kind == "table") status = read_table(item, document);
@@ -1340,9 +550,7 @@ Status read_items(const Json& items, int pass, Document* document) {
   return Ok{};
 }
 
-}  // namespace
-
-Result<Ruleset> parse_nft_json(std::string_view json) {
+Result<Ruleset> read_ruleset(std::string_view json) {
   auto document_json = parse_document(json);
   if (!document_json) return document_json.error();
   const Json* items = member(*document_json, "nftables");
@@ -1354,5 +562,12 @@ Result<Ruleset> parse_nft_json(std::string_view json) {
   }
   return std::move(document.ruleset);
 }
+
+}  // namespace
+}  // namespace portlens::firewall::nft_detail
+
+namespace portlens::firewall {
+
+Result<Ruleset> parse_nft_json(std::string_view json) { return nft_detail::read_ruleset(json); }
 
 }  // namespace portlens::firewall

@@ -17,51 +17,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-std::string_view field_name(Field field) {
-  switch (field) {
-    case Field::nfproto: return "nfproto";
-    case Field::l4proto: return "l4proto";
-    case Field::dport: return "dport";
-    case Field::sport: return "sport";
-    case Field::saddr: return "saddr";
-    case Field::daddr: return "daddr";
-    case Field::iifname: return "iifname";
-    case Field::ct_state: return "ct_state";
-    case Field::daddr_type: return "daddr_type";
-    case Field::pkttype: return "pkttype";
-    case Field::unmodeled: return "unmodeled";
-  }
-  return "?";
-}
 
-std::string_view action_name(Action action) {
-  switch (action) {
-    case Action::none: return "none";
-    case Action::accept: return "accept";
-    case Action::drop: return "drop";
-    case Action::reject: return "reject";
-    case Action::jump: return "jump";
-    case Action::go_to: return "goto";
-    case Action::return_: return "return";
-    case Action::unmodeled: return "unmodeled";
-  }
-  return "?";
-}
 
-std::string ct_state_names(uint8_t bits) {
-  std::string out;
-  const std::pair<uint8_t, const char*> names[] = {{kCtInvalid, "invalid"},
-                                                   {kCtEstablished, "established"},
-                                                   {kCtRelated, "related"},
-                                                   {kCtNew, "new"},
-                                                   {kCtUntracked, "untracked"}};
-  for (auto [bit, name] : names) {
-    if ((bits & bit) == 0) continue;
-    if (!out.empty()) out += "|";
-    out += name;
-  }
-  return out;
-}
+std::string ct_state_text(uint8_t bits) { return fmt::format("{}", fmt::join(ct_state_names(bits), "|")); }
 
 // Every member of a match, so comparing the description compares the match:
 // "!dport 22,8000-8080", "nfproto ipv4", "unmodeled <limit rate 10/second>".
@@ -75,7 +33,7 @@ std::string describe(const Match& match) {
   }
   for (const AddressRange& range : match.addresses) values.push_back(range_text(range));
   for (const std::string& name : match.names) values.push_back(name);
-  if (match.ct_states != 0) values.push_back(ct_state_names(match.ct_states));
+  if (match.ct_states != 0) values.push_back(ct_state_text(match.ct_states));
   return fmt::format("{}{}{}{}{}{}", match.negated ? "!" : "", field_name(match.field), values.empty() ? "" : " ",
                      fmt::join(values, ","), match.text.empty() ? "" : " <" + match.text + ">", "");
 }

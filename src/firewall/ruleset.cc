@@ -60,6 +60,65 @@ std::string_view backend_name(Backend backend) {
   return "nftables";
 }
 
+std::string_view field_name(Field field) {
+  switch (field) {
+    case Field::nfproto: return "nfproto";
+    case Field::l4proto: return "l4proto";
+    case Field::dport: return "dport";
+    case Field::sport: return "sport";
+    case Field::saddr: return "saddr";
+    case Field::daddr: return "daddr";
+    case Field::iifname: return "iifname";
+    case Field::ct_state: return "ct_state";
+    case Field::daddr_type: return "daddr_type";
+    case Field::pkttype: return "pkttype";
+    case Field::unmodeled: return "unmodeled";
+  }
+  return "?";
+}
+
+std::vector<std::string_view> ct_state_names(uint8_t bits) {
+  static constexpr std::pair<uint8_t, std::string_view> kNames[] = {
+      {kCtInvalid, "invalid"}, {kCtEstablished, "established"}, {kCtRelated, "related"}, {kCtNew, "new"},
+      {kCtUntracked, "untracked"}};
+  std::vector<std::string_view> names;
+  for (auto [bit, name] : kNames) {
+    if ((bits & bit) != 0) names.push_back(name);
+  }
+  return names;
+}
+
+bool has_values(const Match& match) {
+  switch (match.field) {
+    case Field::nfproto: return !match.families.empty();
+    case Field::l4proto: return !match.protocols.empty();
+    case Field::dport:
+    case Field::sport: return !match.ports.empty();
+    case Field::saddr:
+    case Field::daddr: return !match.addresses.empty();
+    case Field::iifname:
+    case Field::daddr_type:
+    case Field::pkttype: return !match.names.empty();
+    case Field::ct_state: return match.ct_states != 0;
+    case Field::unmodeled: return false;
+  }
+  return false;
+}
+
+std::string_view action_name(Action action) {
+  switch (action) {
+    case Action::none: return "none";
+    case Action::accept: return "accept";
+    case Action::drop: return "drop";
+    case Action::reject: return "reject";
+    case Action::jump: return "jump";
+    case Action::go_to: return "goto";
+    case Action::return_: return "return";
+    case Action::unmodeled: return "unmodeled";
+  }
+  return "?";
+}
+
 const Chain* Table::find_chain(std::string_view chain_name) const {
   auto found = std::find_if(chains.begin(), chains.end(), [&](const Chain& c) { return c.name == chain_name; });
   return found == chains.end() ? nullptr : &*found;

@@ -77,6 +77,12 @@ struct Match {
   std::string text;  ///< For unmodeled matches: what the rule tests, as its source wrote it.
 };
 
+/// "dport", "ct_state", … (for tests and diagnostics).
+std::string_view field_name(Field field);
+/// The CtState names of the bits set, in bit order: "invalid", "established",
+/// "related", "new", "untracked".
+std::vector<std::string_view> ct_state_names(uint8_t bits);
+
 enum class Action : uint8_t {
   none,       ///< No verdict (counter, log, …): evaluation goes on with the next rule.
   accept,
@@ -87,6 +93,13 @@ enum class Action : uint8_t {
   return_,    ///< Back to the calling chain; in a base chain: the policy.
   unmodeled,  ///< A verdict the evaluator does not model (queue, nat statements…); `Rule::text` says.
 };
+
+/// True when a match of a modelled field lists at least one value of its own
+/// kind (an unmodeled match has none).
+bool has_values(const Match& match);
+
+/// "accept", "goto", "return", … (for tests and diagnostics).
+std::string_view action_name(Action action);
 
 struct Rule {
   std::vector<Match> matches;  ///< All must hold (empty: always).

@@ -287,4 +287,14 @@ Result<std::vector<SocketRecord>> dump_sockets_netlink(const SocketQuery& query,
   return sockets;
 }
 
+Result<std::vector<SocketRecord>> read_sockets(const SocketQuery& query, bool use_proc,
+                                               std::optional<Error>* fell_back) {
+  if (use_proc) return read_sockets_proc(query);
+  NetlinkFailure failure = NetlinkFailure::failed;
+  auto sockets = dump_sockets_netlink(query, &failure);
+  if (sockets || failure != NetlinkFailure::refused) return sockets;
+  if (fell_back != nullptr) *fell_back = sockets.error();
+  return read_sockets_proc(query);
+}
+
 }  // namespace portlens

@@ -9,6 +9,7 @@
 // fuzzer (fuzz/inet_diag_fuzz.cc) reaches every bounds check.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -33,6 +34,12 @@ enum class NetlinkFailure : uint8_t {
 /// are, with family ipv6. On failure, `*failure` (when given) says whether
 /// falling back to /proc makes sense.
 Result<std::vector<SocketRecord>> dump_sockets_netlink(const SocketQuery& query, NetlinkFailure* failure = nullptr);
+
+/// What `ls` and `audit` read sockets with: /proc/net when `use_proc`, else
+/// netlink, falling back to /proc/net when netlink is refused — then
+/// `*fell_back` (when given) receives netlink's error, for a notice.
+Result<std::vector<SocketRecord>> read_sockets(const SocketQuery& query, bool use_proc,
+                                               std::optional<Error>* fell_back = nullptr);
 
 /// Parses the bytes of one or more netlink messages of a sock_diag dump reply
 /// (typically one recv()), appending a record per inet_diag_msg to `*out`.

@@ -147,10 +147,10 @@ std::vector<std::string> table_headers(const SocketReportOptions& options) {
 void write_socket_table(const std::vector<SocketRow>& rows, const SocketReportOptions& options,
                         OutputSink& sink) {
   // Two passes instead of a stored table: measure, then lay out. A big
-  // table (41k sockets) is split in two halves, one per core, in both
-  // passes; the second half is laid out into its own buffer and written
-  // after the first. Everything the cells read is read-only by then (the
-  // knowledge base's index is built before the threads start).
+  // table (41k sockets) is measured in two halves, one per core, and laid
+  // out in alternating blocks by two threads (see below). Everything the
+  // cells read is read-only by then (the knowledge base's index is built
+  // before the threads start).
   constexpr size_t kParallelRows = 8192;
   std::vector<std::string> headers = table_headers(options);
   TableLayout layout;
