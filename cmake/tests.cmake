@@ -42,3 +42,9 @@ target_compile_definitions(audit_netns_tests PRIVATE PORTLENS_BINARY="$<TARGET_F
                            PORTLENS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 add_dependencies(audit_netns_tests portlens)
 gtest_discover_tests(audit_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE)
+
+# The connect engine against ground truth: two namespaces, a veth pair, an
+# nftables ruleset with drops, rejects and 3% loss (root).
+add_executable(scan_netns_tests tests/scan_netns_test.cc)
+target_link_libraries(scan_netns_tests PRIVATE portlens_base GTest::gtest_main)
+gtest_discover_tests(scan_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
