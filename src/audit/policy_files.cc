@@ -191,9 +191,9 @@ std::string write_baseline(const std::vector<BaselineItem>& items, const Calenda
       date_text(saved), date_text(saved));
   for (const BaselineItem& item : items) {
     out += fmt::format("\n[[finding]]\nid = {}\n", toml_quote(item.id));
-    if (item.protocol) {
-      out += fmt::format("proto = \"{}\"\nport = {}\n", *item.protocol == Protocol::udp ? "udp" : "tcp", item.port);
-    }
+    // A hand-written item may have a port without a protocol: keep each.
+    if (item.protocol) out += fmt::format("proto = \"{}\"\n", *item.protocol == Protocol::udp ? "udp" : "tcp");
+    if (item.protocol || item.port != 0) out += fmt::format("port = {}\n", item.port);
     if (!item.process.empty()) out += fmt::format("process = {}\n", toml_quote(item.process));
     if (item.severity) out += fmt::format("severity = \"{}\"\n", risk_name(*item.severity));
   }

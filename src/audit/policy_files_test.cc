@@ -62,7 +62,9 @@ TEST(AuditPolicyFiles, AllowFileErrorsNameFileAndLine) {
 TEST(AuditPolicyFiles, BaselineRoundTrip) {
   std::vector<BaselineItem> items{{"PL-MALWARE-PORT", Protocol::tcp, 31337, "evil \"x\"\x1b[2J"},
                                   {"PL-NO-FIREWALL", std::nullopt, 0, ""},
-                                  {"PL-CLEARTEXT-LOGIN", Protocol::udp, 69, "in.tftpd"}};
+                                  {"PL-CLEARTEXT-LOGIN", Protocol::udp, 69, "in.tftpd", Risk::low},
+                                  // Hand-written: a port without a protocol (the fuzzer's find).
+                                  {"PL-MALWARE-PORT", std::nullopt, 31337, "socat"}};
   std::string text = write_baseline(items, {2026, 11, 29});
   EXPECT_NE(text.find("saved = 2026-11-29"), std::string::npos);
   EXPECT_EQ(text.find('\x1b'), std::string::npos) << "control bytes are escaped";
