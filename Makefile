@@ -56,6 +56,7 @@ install: build
 bench: build
 	bench/run-info-bench.sh build/portlens
 	@if [ "$$(id -u)" = 0 ]; then bench/run-ls-bench.sh build; else echo "(bench/run-ls-bench.sh needs root)"; fi
+	@if [ "$$(id -u)" = 0 ]; then bench/run-audit-bench.sh build; else echo "(bench/run-audit-bench.sh needs root)"; fi
 
 fuzz: deps
 	@CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTLENS_FUZZ=ON >/dev/null

@@ -76,10 +76,7 @@ void AuditCommand::add_options(CLI::App& app, const Context& ctx) {
   app.add_option("--save-baseline", save_baseline_, tr(N_("write the findings of this run to a baseline file")));
   app.add_option("--netns", netns_, tr(N_("look into this network namespace (a name from ip netns, or a path)")));
   app.add_option("--source", source_, tr(N_("where sockets come from: netlink (default) or proc")));
-  app.add_option("--user-file", files_.user_file, tr(N_("your own knowledge-base entries")));
-  app.add_flag("--no-user-file", files_.no_user_file, tr(N_("ignore your own entries")));
-  app.add_option("--nmap-services", files_.nmap_services,
-                 tr(N_("also read service names from this nmap-services file")));
+  add_knowledge_file_options(app, files_, ctx);
 }
 
 Result<std::vector<SocketRecord>> AuditCommand::read_listeners(const Context& ctx) const {

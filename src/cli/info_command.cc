@@ -30,11 +30,7 @@ class InfoCommand : public Command {
     app.add_option("--risk", risk_, std::string(ctx.tr(N_("list entries at or above this risk: "
                                                           "info, low, medium, high, critical"))));
     app.add_option("--tag", tag_, std::string(ctx.tr(N_("list entries with this tag (e.g. database)"))));
-    app.add_option("--user-file", files_.user_file,
-                   std::string(ctx.tr(N_("your own entries (default: $XDG_CONFIG_HOME/portlens/ports.toml, else ~/.config/portlens/ports.toml)"))));
-    app.add_flag("--no-user-file", files_.no_user_file, std::string(ctx.tr(N_("ignore your own entries"))));
-    app.add_option("--nmap-services", files_.nmap_services,
-                   std::string(ctx.tr(N_("also read service names from this nmap-services file"))));
+    add_knowledge_file_options(app, files_, ctx);
   }
 
   int run(Context& ctx) override;

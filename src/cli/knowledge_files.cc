@@ -41,4 +41,13 @@ Result<ExtraKnowledge> load_knowledge_files(const KnowledgeFileOptions& options,
   return extra;
 }
 
+void add_knowledge_file_options(CLI::App& app, KnowledgeFileOptions& files, const Context& ctx) {
+  app.add_option("--user-file", files.user_file,
+                 std::string(ctx.tr(N_("your own entries (default: $XDG_CONFIG_HOME/portlens/ports.toml, else "
+                                       "~/.config/portlens/ports.toml)"))));
+  app.add_flag("--no-user-file", files.no_user_file, std::string(ctx.tr(N_("ignore your own entries"))));
+  app.add_option("--nmap-services", files.nmap_services,
+                 std::string(ctx.tr(N_("also read service names from this nmap-services file"))));
+}
+
 }  // namespace portlens

@@ -2,6 +2,8 @@
 // Reads the files merged into the knowledge base at run time: /etc/services,
 // a user-named nmap-services file and the user's ports.toml.
 
+#include <CLI/CLI.hpp>
+
 #include <string>
 
 #include "cli/context.h"
@@ -15,6 +17,10 @@ struct KnowledgeFileOptions {
   std::string nmap_services;   ///< --nmap-services; never read unless named.
   std::string system_services = "/etc/services";
 };
+
+/// --user-file, --no-user-file and --nmap-services, as every command that
+/// names ports offers them.
+void add_knowledge_file_options(CLI::App& app, KnowledgeFileOptions& files, const Context& ctx);
 
 /// `$XDG_CONFIG_HOME/portlens/ports.toml`, else `~/.config/portlens/ports.toml`.
 std::string default_user_file(const Environment& env);
