@@ -252,9 +252,7 @@ firewall::Verdict judge_exposure(const SocketRecord& socket, const firewall::Rul
   probe.port = socket.local.port;
   if (!is_wildcard(socket.family, socket.local.address)) probe.address = socket.local.address;
   // Bound to ::ffff:a.b.c.d: only IPv4 packets reach it, through the IPv4 rules.
-  static constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
-  if (socket.family == AddressFamily::ipv6 && probe.address &&
-      std::equal(std::begin(kMappedPrefix), std::end(kMappedPrefix), probe.address->begin())) {
+  if (probe.address && is_v4_mapped(socket.family, *probe.address)) {
     std::array<uint8_t, 16> v4{};
     std::copy(probe.address->begin() + 12, probe.address->end(), v4.begin());
     probe.family = firewall::IpFamily::ipv4;
@@ -335,9 +333,7 @@ std::vector<Finding> judge(const std::vector<AuditListener>& listeners, const Fi
   for (size_t i = 0; i < listeners.size(); ++i) {
     const SocketRecord& socket = listeners[i].socket;
     if (!is_loopback(socket.family, socket.local.address)) {
-      static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
-      bool mapped = std::equal(std::begin(kMapped), std::end(kMapped), socket.local.address.begin());
-      bool v6 = socket.family == AddressFamily::ipv6 && !mapped;
+      bool v6 = socket.family == AddressFamily::ipv6 && !is_v4_mapped(socket.family, socket.local.address);
       ++reachable_by[v6];
       if (v6 && is_wildcard(socket.family, socket.local.address) && !socket.v6_only) ++reachable_by[0];
     }

@@ -69,6 +69,8 @@ TEST(Audit, ExposureOfBindAddresses) {
   firewall::Ruleset v6_drop{{firewall::Table{firewall::Backend::nftables, "ip6", "f", {input}}}};
   EXPECT_EQ(judge_exposure(listening("::", 80), v6_drop, true).exposure, Exposure::exposed);
   EXPECT_EQ(judge_exposure(listening("2001:db8::1", 80), v6_drop, true).exposure, Exposure::blocked);
+  // Bound to ::ffff:a.b.c.d: only IPv4 packets arrive, so the ip6 rules do not apply.
+  EXPECT_EQ(judge_exposure(listening("::ffff:192.0.2.1", 80), v6_drop, true).exposure, Exposure::exposed);
 }
 
 TEST(Audit, FindingsFromKnowledgeAndExposure) {

@@ -65,9 +65,13 @@ bool is_loopback(AddressFamily family, const std::array<uint8_t, 16>& address) {
   if (family == AddressFamily::ipv4) return address[0] == 127;
   static constexpr std::array<uint8_t, 16> kLoopback6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
   if (address == kLoopback6) return true;
-  bool mapped = std::all_of(address.begin(), address.begin() + 10, [](uint8_t b) { return b == 0; }) &&
-                address[10] == 0xFF && address[11] == 0xFF;
-  return mapped && address[12] == 127;
+  return is_v4_mapped(family, address) && address[12] == 127;
+}
+
+bool is_v4_mapped(AddressFamily family, const std::array<uint8_t, 16>& address) {
+  return family == AddressFamily::ipv6 &&
+         std::all_of(address.begin(), address.begin() + 10, [](uint8_t b) { return b == 0; }) &&
+         address[10] == 0xFF && address[11] == 0xFF;
 }
 
 bool is_wildcard(AddressFamily family, const std::array<uint8_t, 16>& address) {

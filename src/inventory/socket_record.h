@@ -65,6 +65,8 @@ struct SocketRecord {
 std::string address_text(AddressFamily family, const std::array<uint8_t, 16>& address);
 /// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104.
 bool is_loopback(AddressFamily family, const std::array<uint8_t, 16>& address);
+/// True for an IPv6 address of the form ::ffff:a.b.c.d (IPv4-mapped).
+bool is_v4_mapped(AddressFamily family, const std::array<uint8_t, 16>& address);
 /// True for 0.0.0.0 and ::.
 bool is_wildcard(AddressFamily family, const std::array<uint8_t, 16>& address);
 

@@ -94,5 +94,12 @@ TEST(SocketRecord, WildcardIsAllZeroForTheFamily) {
   EXPECT_TRUE(is_wildcard(AddressFamily::ipv4, stray));
 }
 
+TEST(SocketRecord, V4MappedAddresses) {
+  EXPECT_TRUE(is_v4_mapped(AddressFamily::ipv6, ipv6("::ffff:192.0.2.1")));
+  EXPECT_FALSE(is_v4_mapped(AddressFamily::ipv6, ipv6("::192.0.2.1")));
+  EXPECT_FALSE(is_v4_mapped(AddressFamily::ipv6, ipv6("::1")));
+  EXPECT_FALSE(is_v4_mapped(AddressFamily::ipv4, ipv4("0.0.0.0")));
+}
+
 }  // namespace
 }  // namespace portlens
