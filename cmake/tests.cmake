@@ -48,3 +48,19 @@ gtest_discover_tests(audit_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 2
 add_executable(scan_netns_tests tests/scan_netns_test.cc)
 target_link_libraries(scan_netns_tests PRIVATE portlens_base GTest::gtest_main)
 gtest_discover_tests(scan_netns_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
+
+# Banner grabbing against real servers, and the -oX/-oG writers (their own files).
+include(${CMAKE_SOURCE_DIR}/cmake/tests_banner.cmake)
+include(${CMAKE_SOURCE_DIR}/cmake/tests_scan_output.cmake)
+
+# `scan` from the command line in two named namespaces: a /24, names from
+# /etc/netns/NAME/hosts, banners, -oX checked by xmllint and ndiff (root).
+add_executable(scan_cli_netns_tests tests/scan_cli_netns_test.cc)
+target_link_libraries(scan_cli_netns_tests PRIVATE GTest::gtest_main nlohmann_json::nlohmann_json)
+target_precompile_headers(scan_cli_netns_tests REUSE_FROM ls_netns_tests)
+target_compile_definitions(scan_cli_netns_tests PRIVATE PORTLENS_BINARY="$<TARGET_FILE:portlens>"
+                           PORTLENS_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+add_dependencies(scan_cli_netns_tests portlens)
+# One CTest test for the whole executable: the namespaces are built once.
+add_test(NAME scan_cli_netns COMMAND scan_cli_netns_tests)
+set_tests_properties(scan_cli_netns PROPERTIES TIMEOUT 420 RUN_SERIAL TRUE)

@@ -1,8 +1,11 @@
 // Runs the built portlens binary as a user would and checks its output, exit
 // codes and messages. Each behaviour is its own test case.
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -375,4 +378,117 @@ TEST(AuditCli, BadAllowFileNamesFileLineAndColumn) {
   unlink(path);
   expect_usage_error(r, std::string(path) + ":6:8");
   EXPECT_NE(r.err.find("端口必须是 0 到 65535 之间的数字"), std::string::npos) << r.err;
+}
+
+// --- scan: everything here is refused before a packet is sent, or scans
+// 127.0.0.1 only.
+
+TEST(ScanCli, BadSpecsAreUsageErrorsNamingTheBadPart) {
+  expect_usage_error(run({"scan", "10.0.0.1/33"}), "10.0.0.1/33");
+  expect_usage_error(run({"scan", "999.1.1.1"}), "999.1.1.1");
+  expect_usage_error(run({"scan", "-p", "0-70000", "127.0.0.1"}), "70000");
+  expect_usage_error(run({"scan", "fd77:::2"}), "fd77:::2");
+  expect_usage_error(run({"scan"}), "empty");
+  expect_usage_error(run({"scan", "-p", "", "127.0.0.1"}), "empty");
+  expect_usage_error(run({"scan", "-p", "22,,80", "127.0.0.1"}), "22,,80");
+  expect_usage_error(run({"scan", "-p", "no-such-service-xyz", "127.0.0.1"}), "no-such-service-xyz");
+  expect_usage_error(run({"scan", "--top-ports", "0", "127.0.0.1"}), "--top-ports");
+  expect_usage_error(run({"scan", "-T", "9", "127.0.0.1"}), "T9");
+  expect_usage_error(run({"scan", "--timeout", "soon", "127.0.0.1"}), "soon");
+  expect_usage_error(run({"scan", "--states", "maybe", "127.0.0.1"}), "maybe");
+  expect_usage_error(run({"scan", "-iL", "/nonexistent/targets.txt"}), "/nonexistent/targets.txt");
+  expect_usage_error(run({"scan", "127.0.0.1", "--exclude", "127.0.0.1"}), "excluded");
+  expect_usage_error(run({"scan", "-4", "-6", "127.0.0.1"}), "-4");
+  expect_usage_error(run({"scan", "-oX", "/nonexistent/dir/out.xml", "127.0.0.1"}), "/nonexistent/dir/out.xml");
+  expect_usage_error(run({"scan", "--csv", "127.0.0.1"}), "--json");
+}
+
+TEST(ScanCli, ChineseErrorForABadTarget) {
+  Outcome r = run({"scan", "10.0.0.1/33", "--lang", "zh"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("10.0.0.1/33"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("目标"), std::string::npos) << r.err;
+}
+
+/// A listener on 127.0.0.1 with a port the kernel picks, closed on destruction.
+struct Listener {
+  int fd = -1;
+  uint16_t port = 0;
+  Listener() {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 || listen(fd, 64) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      std::abort();
+    }
+    port = ntohs(address.sin_port);
+  }
+  ~Listener() { close(fd); }
+};
+
+TEST(ScanCli, LoopbackJsonFindsTheListener) {
+  Listener listener;
+  std::string ports = std::to_string(listener.port) + "," + std::to_string(listener.port == 65535 ? 65534 : listener.port + 1);
+  Outcome r = run({"scan", "127.0.0.1", "-p", ports, "--json", "--states", "open,closed", "-T4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["hosts"].size(), 1u);
+  const auto& host = doc["hosts"][0];
+  EXPECT_EQ(host["addr"], "127.0.0.1");
+  EXPECT_EQ(host["up"], true);
+  ASSERT_EQ(host["ports"].size(), 2u) << r.out;
+  EXPECT_EQ(host["ports"][0]["port"], listener.port);
+  EXPECT_EQ(host["ports"][0]["state"], "open");
+  EXPECT_EQ(host["ports"][0]["reason"], "syn-ack");
+  EXPECT_EQ(host["ports"][1]["state"], "closed");
+  EXPECT_EQ(host["ports"][1]["reason"], "conn-refused");
+  EXPECT_EQ(doc["stats"]["open"], 1);
+  EXPECT_EQ(doc["stats"]["closed"], 1);
+  EXPECT_EQ(doc["stats"]["probes"], 2);
+}
+
+TEST(ScanCli, TextTableNdjsonAndNmapSpellings) {
+  Listener listener;
+  std::string port = std::to_string(listener.port);
+  Outcome text = run({"scan", "-sT", "-n", "-Pn", "127.0.0.1", "-p", port});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("scan report for 127.0.0.1"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(port + "/tcp"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("syn-ack"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("open: 1,"), std::string::npos) << text.out;
+
+  Outcome lines = run({"scan", "127.0.0.1", "-p", port, "--ndjson"});
+  ASSERT_EQ(lines.exit_code, 0) << lines.err;
+  std::vector<nlohmann::json> events;
+  size_t start = 0;
+  while (start < lines.out.size()) {
+    size_t end = lines.out.find('\n', start);
+    events.push_back(nlohmann::json::parse(lines.out.substr(start, end - start)));
+    start = end + 1;
+  }
+  ASSERT_EQ(events.size(), 3u) << lines.out;
+  EXPECT_EQ(events[0]["type"], "port");
+  EXPECT_EQ(events[0]["port"], listener.port);
+  EXPECT_EQ(events[1]["type"], "host");
+  EXPECT_EQ(events[2]["type"], "stats");
+}
+
+TEST(ScanCli, TargetsFromAFileAndAllPortsSpelling) {
+  // -iL reads a file (comments allowed); "-p-" is 1-65535: 127.0.0.2, where nothing listens.
+  char path[] = "/tmp/portlens-targets-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::string text = "# loopback only\n127.0.0.2\n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  Outcome r = run({"scan", "-iL", path, "-p-", "--json", "-T5"});
+  unlink(path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["stats"]["ports_per_host"], 65535);
+  EXPECT_EQ(doc["hosts"][0]["addr"], "127.0.0.2");
+  EXPECT_EQ(doc["stats"]["probes"], 65535);
 }

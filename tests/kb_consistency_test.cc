@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "knowledge/embedded.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/tags.h"
+#include "knowledge/top_ports.h"
 #include "util/text.h"
 
 namespace portlens {
@@ -158,6 +160,32 @@ TEST(KnowledgeBase, EveryIanaNameIsAnswerable) {
     EXPECT_FALSE(base.find_service(name).empty()) << name;
   }
   for (size_t i = 1; i < iana.size(); ++i) EXPECT_LE(iana[i - 1].port, iana[i].port);
+}
+
+// The --top-ports head names services portlens can explain: a ranked port
+// that neither the curated table nor IANA knows on TCP is most likely a typo.
+TEST(KnowledgeBase, TopPortsHeadNamesKnownTcpServices) {
+  KnowledgeBase base;
+  auto head = top_tcp_head();
+  EXPECT_GE(head.size(), 150u);
+  EXPECT_LE(head.size(), 300u);
+  for (uint16_t port : head) {
+    PortAnswer answer = base.describe(port, bit(Protocol::tcp));
+    bool iana = std::any_of(answer.names.begin(), answer.names.end(),
+                            [](const NameFact& name) { return name.origin == Origin::iana; });
+    EXPECT_TRUE(answer.has_entry || iana) << port;
+  }
+}
+
+TEST(KnowledgeBase, TopPortsPutEverydayServicesFirst) {
+  std::vector<uint16_t> top = top_tcp_ports(300);
+  auto rank = [&](uint16_t port) {
+    return static_cast<size_t>(std::find(top.begin(), top.end(), port) - top.begin());
+  };
+  for (uint16_t port : {80, 443, 22, 21, 25, 3389, 445}) EXPECT_LT(rank(port), 12u) << port;
+  for (uint16_t port : {3306, 5432, 1433, 6379, 27017, 5900, 8080, 8443, 53, 139, 135}) {
+    EXPECT_LT(rank(port), 150u) << port;
+  }
 }
 
 }  // namespace

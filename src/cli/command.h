@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "cli/context.h"
 
@@ -31,5 +33,10 @@ std::span<const CommandSpec> all_commands();
 std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_ls_command();
 std::unique_ptr<Command> make_audit_command();
+std::unique_ptr<Command> make_scan_command();
+
+/// nmap's two-letter options after "scan" (-sV, -oX, -oG, -iL, -Pn; -sT and
+/// -n are accepted and mean nothing here) as the long options CLI11 knows.
+std::vector<std::string> rewrite_nmap_arguments(std::vector<std::string> arguments);
 
 }  // namespace portlens

@@ -48,6 +48,7 @@ struct Context {
   OutputFormat format = OutputFormat::text;
   int verbosity = 0;  ///< -1 with -q, 1+ with -v.
   int width = 80;     ///< Columns available for text output.
+  std::string command_line;  ///< argv joined by spaces, for reports that record it (scan -oX).
 
   std::string_view tr(const char* msgid) const { return translate(msgid, language); }
 

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -136,8 +137,12 @@ int run(int argc, char** argv) {
     commands.emplace_back(sub, std::move(command));
   }
 
+  std::vector<std::string> arguments(argv + 1, argv + argc);
+  for (int i = 0; i < argc; ++i) ctx.command_line += (i == 0 ? "" : " ") + std::string(argv[i]);
+  arguments = rewrite_nmap_arguments(std::move(arguments));
+  std::reverse(arguments.begin(), arguments.end());  // CLI11 takes a vector in reverse order
   try {
-    app.parse(argc, argv);
+    app.parse(arguments);
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
@@ -161,6 +166,7 @@ const CommandSpec kCommands[] = {
     {"info", N_("what a port is, who uses it, known malware, risk and advice"), make_info_command},
     {"ls", N_("every socket on this host, its owners and what its port is"), make_ls_command},
     {"audit", N_("judge this host's exposure: listeners, firewall and knowledge together"), make_audit_command},
+    {"scan", N_("which TCP ports of other hosts answer, and what is behind them"), make_scan_command},
 };
 
 std::span<const CommandSpec> all_commands() { return kCommands; }

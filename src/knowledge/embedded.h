@@ -17,6 +17,11 @@ std::span<const PortEntry> curated_entries();
 /// The sources the curated entries cite.
 std::span<const SourceRef> curated_sources();
 
+/// The hand-ranked head of the --top-ports order, from data/top-ports.toml:
+/// distinct ports 1-65535, each with a curated TCP entry or an IANA TCP name.
+/// Use top_tcp_ports() (knowledge/top_ports.h) for the full order.
+std::span<const uint16_t> top_tcp_head();
+
 /// One IANA registry line: a service name on a port.
 struct IanaService {
   uint16_t port;

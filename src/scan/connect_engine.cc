@@ -416,6 +416,38 @@ socklen_t fill_sockaddr(const ConnectProbe& probe, sockaddr_storage* storage) {
 }
 
 /// Closes an open connection with a reset, so it leaves no TIME_WAIT behind.
+/// Scanning this host through 127.0.0.1 from 127.0.0.1 lets the kernel pair
+/// probes up by accident: a probe's ephemeral source port can be the port
+/// another probe is knocking on, and two SYN_SENT sockets meeting that way
+/// (or one meeting itself) "connect" by TCP simultaneous open — a port that
+/// is not listening would be reported open. So probes of a 127/8 address
+/// leave from another loopback address, one the scan is unlikely to target,
+/// and the port is still chosen at connect() (IP_BIND_ADDRESS_NO_PORT).
+void bind_loopback_source(int fd, const ConnectProbe& probe) {
+  if (probe.family != AddressFamily::ipv4 || probe.address[0] != 127) return;
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  bool target_is_254 = probe.address[1] == 255 && probe.address[2] == 255 && probe.address[3] == 254;
+  source.sin_addr.s_addr = htonl(target_is_254 ? 0x7ffffffdu : 0x7ffffffeu);  // 127.255.255.253 / .254
+  int one = 1;
+  setsockopt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source);  // on failure the kernel picks, as before
+}
+
+/// A connection whose two ends are the same address and port: TCP's
+/// simultaneous open met itself because the kernel chose the target port as
+/// the source port. The kernel never chooses a port something listens on,
+/// so nothing listens there: the port is closed.
+bool connected_to_itself(int fd) {
+  sockaddr_storage local{}, peer{};
+  socklen_t local_length = sizeof local, peer_length = sizeof peer;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0 ||
+      getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_length) != 0) {
+    return false;
+  }
+  return local_length == peer_length && std::memcmp(&local, &peer, local_length) == 0;
+}
+
 void close_with_reset(UniqueFd& fd) {
   linger reset{1, 0};
   setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
@@ -568,6 +600,7 @@ class ConnectEngine {
     } else {
       setsockopt(fd.get(), SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
     }
+    bind_loopback_source(fd.get(), pending.probe);
     sockaddr_storage address;
     socklen_t length = fill_sockaddr(pending.probe, &address);
     int result = retry_on_eintr([&] { return connect(fd.get(), reinterpret_cast<sockaddr*>(&address), length); });
@@ -577,7 +610,9 @@ class ConnectEngine {
     }
     count_attempt(pending, host, now);
     if (result == 0) {  // completed at once; possible in principle, rare for TCP
+      bool itself = connected_to_itself(fd.get());
       close_with_reset(fd);
+      if (itself) return deliver(pending, PortState::closed, ProbeReason::conn_refused, ECONNREFUSED, {});
       return deliver(pending, PortState::open, ProbeReason::syn_ack, 0, {});
     }
     if (error_number != EINPROGRESS) {  // decided locally (route, local firewall): no RTT sample
@@ -659,7 +694,12 @@ class ConnectEngine {
     getsockopt(attempt.fd.get(), SOL_SOCKET, SO_ERROR, &error_number, &length);
     PortState state;
     ProbeReason reason;
-    if (error_number == 0 && (events & EPOLLOUT) != 0) {
+    if (error_number == 0 && (events & EPOLLOUT) != 0 && connected_to_itself(attempt.fd.get())) {
+      state = PortState::closed;
+      reason = ProbeReason::conn_refused;
+      error_number = ECONNREFUSED;
+      close_with_reset(attempt.fd);
+    } else if (error_number == 0 && (events & EPOLLOUT) != 0) {
       state = PortState::open;
       reason = ProbeReason::syn_ack;
       close_with_reset(attempt.fd);

@@ -687,6 +687,17 @@ Status add_port_item(std::string_view item, const ServiceLookup& lookup, std::ve
   return Ok{};
 }
 
+ScanPorts scan_ports_from_intervals(std::vector<Interval<uint32_t>> ports) {
+  normalize_intervals(&ports);
+  ScanPorts result;
+  for (const Interval<uint32_t>& interval : ports) {
+    result.ranges.push_back({static_cast<uint16_t>(interval.first), static_cast<uint16_t>(interval.last)});
+    result.starts.push_back(result.count);
+    result.count += interval.last - interval.first + 1;
+  }
+  return result;
+}
+
 }  // namespace
 
 Result<ScanPorts> parse_scan_ports(std::string_view text, const ServiceLookup& lookup) {
@@ -698,14 +709,14 @@ Result<ScanPorts> parse_scan_ports(std::string_view text, const ServiceLookup& l
     auto added = add_port_item(item, lookup, &ports);
     if (!added) return added.error();
   }
-  normalize_intervals(&ports);
-  ScanPorts result;
-  for (const Interval<uint32_t>& interval : ports) {
-    result.ranges.push_back({static_cast<uint16_t>(interval.first), static_cast<uint16_t>(interval.last)});
-    result.starts.push_back(result.count);
-    result.count += interval.last - interval.first + 1;
-  }
-  return result;
+  return scan_ports_from_intervals(std::move(ports));
+}
+
+ScanPorts scan_ports_from_list(std::span<const uint16_t> list) {
+  std::vector<Interval<uint32_t>> ports;
+  ports.reserve(list.size());
+  for (uint16_t port : list) ports.push_back({port, port});
+  return scan_ports_from_intervals(std::move(ports));
 }
 
 }  // namespace portlens

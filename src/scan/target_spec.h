@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -189,5 +190,8 @@ struct ScanPorts {
 /// starts", "'{}' is not a port or a port range (FIRST-LAST)") and
 /// "'{}' is not a port, a port range or a known service name".
 Result<ScanPorts> parse_scan_ports(std::string_view text, const ServiceLookup& lookup);
+
+/// The ports of a list in any order, duplicates merged (for --top-ports).
+ScanPorts scan_ports_from_list(std::span<const uint16_t> ports);
 
 }  // namespace portlens
