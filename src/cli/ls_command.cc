@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include "cli/command.h"
@@ -276,41 +277,74 @@ bool LsCommand::keep(const SocketRow& row, const SocketLookup& lookup, const LsP
   return true;
 }
 
-void LsCommand::sort_rows(std::vector<SocketRow>& rows, const SocketLookup& lookup, LsPlan::Sort sort) {
-  // Port order packs into one integer (port, protocol, family, remote port);
-  // ties keep the kernel's order (the sort is stable). Comparing whole
-  // addresses here cost more than the rest of the sort at 41k sockets.
-  auto key_port = [](const SocketRow& row) {
-    const SocketRecord& s = *row.socket;
-    return (uint64_t{s.local.port} << 32) | (uint64_t{static_cast<uint8_t>(s.protocol)} << 24) |
-           (uint64_t{static_cast<uint8_t>(s.family)} << 16) | s.remote.port;
-  };
-  auto first_owner = [&](const SocketRow& row) {
-    auto owners = lookup.owners_of(row);
-    return owners.empty() ? std::pair(std::string("\xff"), 0) : std::pair(owners[0]->name, owners[0]->pid);
-  };
-  auto risk_rank = [&](const SocketRow& row) {
-    if (!row.show_risk) return -1;
+/// The row's place in port order as one integer: local port, protocol,
+/// family, remote port (bits 0–35), and above them (bits 36–39) what --sort
+/// state or risk puts first. Fits in kSortKeyBits.
+uint64_t sort_key(const SocketRow& row, const SocketLookup& lookup, LsPlan::Sort sort) {
+  const SocketRecord& s = *row.socket;
+  uint64_t key = (uint64_t{s.local.port} << 20) | (uint64_t{static_cast<uint8_t>(s.protocol)} << 17) |
+                 (uint64_t{s.family == AddressFamily::ipv6} << 16) | s.remote.port;
+  if (sort == LsPlan::Sort::state) key |= uint64_t{static_cast<uint8_t>(s.state)} << 36;  // 1–12
+  if (sort == LsPlan::Sort::risk) {
+    // Riskiest first; rows without a risk last.
     auto note = lookup.note_of(row);
-    return note.has_risk ? static_cast<int>(note.risk) : -1;
-  };
-  std::stable_sort(rows.begin(), rows.end(), [&](const SocketRow& a, const SocketRow& b) {
-    switch (sort) {
-      case LsPlan::Sort::process:
-        if (first_owner(a) != first_owner(b)) return first_owner(a) < first_owner(b);
-        break;
-      case LsPlan::Sort::state:
-        if (a.socket->state != b.socket->state) return a.socket->state < b.socket->state;
-        break;
-      case LsPlan::Sort::risk: {
-        int ra = risk_rank(a), rb = risk_rank(b);
-        if (ra != rb) return ra > rb;
-        break;
-      }
-      case LsPlan::Sort::port: break;
-    }
-    return key_port(a) < key_port(b);
-  });
+    int rank = row.show_risk && note.has_risk ? static_cast<int>(note.risk) : -1;  // -1–4
+    key |= uint64_t(4 - rank) << 36;
+  }
+  return key;
+}
+constexpr int kSortKeyBits = 40;
+
+/// Sorts `values` by their bits from `first_bit` up; values equal there keep
+/// their order. LSD radix sort, a pass per byte, skipping bytes every value
+/// shares: at 41k rows a fraction of std::sort's time.
+void radix_sort(std::vector<uint64_t>& values, int first_bit) {
+  std::vector<uint64_t> buffer(values.size());
+  for (int shift = first_bit; shift < 64 && !values.empty(); shift += 8) {
+    std::array<size_t, 257> starts{};
+    for (uint64_t value : values) ++starts[((value >> shift) & 0xff) + 1];
+    if (starts[((values[0] >> shift) & 0xff) + 1] == values.size()) continue;
+    for (size_t i = 1; i < starts.size(); ++i) starts[i] += starts[i - 1];
+    for (uint64_t value : values) buffer[starts[(value >> shift) & 0xff]++] = value;
+    values.swap(buffer);
+  }
+}
+
+void LsCommand::sort_rows(std::vector<SocketRow>& rows, const SocketLookup& lookup, LsPlan::Sort sort) {
+  if (sort == LsPlan::Sort::process) {
+    auto first_owner = [&](const SocketRow& row) {
+      auto owners = lookup.owners_of(row);
+      return owners.empty() ? std::pair(std::string_view("\xff"), 0)
+                            : std::pair(std::string_view(owners[0]->name), owners[0]->pid);
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const SocketRow& a, const SocketRow& b) {
+      auto owner_a = first_owner(a), owner_b = first_owner(b);
+      if (owner_a != owner_b) return owner_a < owner_b;
+      return sort_key(a, lookup, LsPlan::Sort::port) < sort_key(b, lookup, LsPlan::Sort::port);
+    });
+    return;
+  }
+  // Every other order is one integer per row with the row's position below
+  // it: ties keep the kernel's order as a stable sort would, and sorting
+  // plain integers costs a fraction of a stable sort whose comparator
+  // follows two pointers per call (that was a tenth of `ls --no-process`
+  // at 41k sockets).
+  constexpr int kPositionBits = 64 - kSortKeyBits;
+  if (rows.size() >= (size_t{1} << kPositionBits)) {
+    std::stable_sort(rows.begin(), rows.end(), [&](const SocketRow& a, const SocketRow& b) {
+      return sort_key(a, lookup, sort) < sort_key(b, lookup, sort);
+    });
+    return;
+  }
+  std::vector<uint64_t> keys;
+  keys.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) keys.push_back((sort_key(rows[i], lookup, sort) << kPositionBits) | i);
+  radix_sort(keys, kPositionBits);  // positions ascend already: the order of equal keys stays
+  std::vector<SocketRow> sorted;
+  sorted.reserve(rows.size());
+  constexpr uint64_t kPositionMask = (uint64_t{1} << kPositionBits) - 1;
+  for (uint64_t key : keys) sorted.push_back(rows[key & kPositionMask]);
+  rows = std::move(sorted);
 }
 
 int LsCommand::run(Context& ctx) {

@@ -8,6 +8,8 @@
 namespace portlens {
 
 std::string csv_field(std::string_view text);
+/// csv_field() appended to `out`: for renderers that build rows in place.
+void append_csv_field(std::string& out, std::string_view text);
 std::string csv_row(const std::vector<std::string>& fields);
 
 }  // namespace portlens

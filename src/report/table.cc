@@ -6,7 +6,7 @@
 
 namespace portlens {
 
-int visible_width(const std::string& text) {
+int visible_width(std::string_view text) {
   int width = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -17,7 +17,7 @@ int visible_width(const std::string& text) {
     }
     if (byte == 0x1b) {  // skip "ESC [ ... m"
       size_t end = text.find('m', pos);
-      pos = end == std::string::npos ? text.size() : end + 1;
+      pos = end == std::string_view::npos ? text.size() : end + 1;
       continue;
     }
     int32_t cp = next_code_point(text, &pos);
@@ -26,32 +26,53 @@ int visible_width(const std::string& text) {
   return width;
 }
 
-void TableLayout::measure(const std::vector<std::string>& cells) {
-  if (widths_.size() < cells.size()) widths_.resize(cells.size(), 0);
-  for (size_t i = 0; i < cells.size(); ++i) widths_[i] = std::max(widths_[i], visible_width(cells[i]));
+namespace {
+
+std::vector<int> widths_of(const std::vector<std::string>& cells) {
+  std::vector<int> widths;
+  widths.reserve(cells.size());
+  for (const std::string& cell : cells) widths.push_back(visible_width(cell));
+  return widths;
 }
 
-void TableLayout::merge(const TableLayout& other) {
-  if (widths_.size() < other.widths_.size()) widths_.resize(other.widths_.size(), 0);
-  for (size_t i = 0; i < other.widths_.size(); ++i) widths_[i] = std::max(widths_[i], other.widths_[i]);
+}  // namespace
+
+void TableLayout::measure(std::span<const int> widths) {
+  if (widths_.size() < widths.size()) widths_.resize(widths.size(), 0);
+  for (size_t i = 0; i < widths.size(); ++i) widths_[i] = std::max(widths_[i], widths[i]);
 }
 
-void TableLayout::append_line(std::string& out, const std::vector<std::string>& cells, int max_width) const {
+void TableLayout::measure(const std::vector<std::string>& cells) { measure(widths_of(cells)); }
+
+void TableLayout::append_line(std::string& out, std::span<const std::string_view> cells, std::span<const int> widths,
+                              int max_width) const {
   size_t line_start = out.size();
   int used = 0;  // columns before the current cell: earlier widths plus separators
   for (size_t i = 0; i < cells.size() && i < widths_.size(); ++i) {
     bool last = i + 1 == cells.size() || i + 1 == widths_.size();
     if (last) {
       int room = max_width > 0 ? max_width - used : 0;
-      out += room > 8 ? cut_to_columns(cells[i], room) : cells[i];
+      // No text takes more columns than it has bytes: a short cell fits
+      // without being measured (cut_to_columns would copy it).
+      bool may_overflow = room > 8 && cells[i].size() > static_cast<size_t>(room);
+      if (may_overflow) {
+        out += cut_to_columns(cells[i], room);
+      } else {
+        out.append(cells[i]);
+      }
     } else {
-      out += cells[i];
-      out.append(static_cast<size_t>(widths_[i] - visible_width(cells[i]) + 2), ' ');
+      out.append(cells[i]);
+      out.append(static_cast<size_t>(widths_[i] - widths[i] + 2), ' ');
       used += widths_[i] + 2;
     }
   }
   while (out.size() > line_start && out.back() == ' ') out.pop_back();
   out += '\n';
+}
+
+void TableLayout::append_line(std::string& out, const std::vector<std::string>& cells, int max_width) const {
+  std::vector<std::string_view> views(cells.begin(), cells.end());
+  append_line(out, views, widths_of(cells), max_width);
 }
 
 std::string TextTable::render(int max_width) const {

@@ -2,7 +2,9 @@
 // Plain-text tables whose columns line up in a terminal even with Chinese
 // (double-width) text and colour codes inside cells.
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace portlens {
@@ -13,11 +15,17 @@ namespace portlens {
 class TableLayout {
  public:
   void measure(const std::vector<std::string>& cells);
-  /// Widens the columns to fit another layout's (measured in parallel).
-  void merge(const TableLayout& other);
+  /// Widens the columns to fit cells this many display columns wide: a
+  /// streaming renderer that knows its cells' widths (its own ASCII text is
+  /// as wide as it is long) need not scan them again.
+  void measure(std::span<const int> widths);
   /// Appends one line: columns padded to their widths and separated by two
   /// spaces; the last column unpadded, and cut to fit `max_width` when > 0.
   void append_line(std::string& out, const std::vector<std::string>& cells, int max_width) const;
+  /// The same for cells whose display widths are known (`widths[i]` for
+  /// `cells[i]`); the views may point into one buffer reused for every row.
+  void append_line(std::string& out, std::span<const std::string_view> cells, std::span<const int> widths,
+                   int max_width) const;
 
  private:
   std::vector<int> widths_;
@@ -42,7 +50,7 @@ class TextTable {
 };
 
 /// Display columns of text that may contain ANSI SGR sequences.
-int visible_width(const std::string& text);
+int visible_width(std::string_view text);
 
 /// Breaks text into lines of at most `width` columns, at spaces for Latin
 /// text and between characters for Chinese.
