@@ -4,7 +4,8 @@
 #   source completions/portlens.bash
 # Needs nothing from the bash-completion package. Keep the option lists in
 # step with src/cli/main.cc, src/cli/info_command.cc, src/cli/ls_command.cc,
-# src/cli/audit_command.cc and src/knowledge/tags.cc.
+# src/cli/audit_command.cc, src/cli/scan_command.cc (with its nmap spellings in
+# rewrite_nmap_arguments) and src/knowledge/tags.cc.
 
 _portlens() {
     local cur prev
@@ -19,13 +20,23 @@ _portlens() {
         --summary --source --netns --user-file --no-user-file --nmap-services -h --help'
     local audit_opts='--fail-on --allow --baseline --save-baseline --netns --source
         --user-file --no-user-file --nmap-services -h --help'
+    local scan_opts='-p --ports --top-ports --input-file --exclude --exclude-file -4 --ipv4 -6 --ipv6
+        --seed --no-randomize -T --timing --rate --max-rate --max-retries --timeout
+        --initial-rtt-timeout --min-rtt-timeout --max-rtt-timeout --host-timeout --max-parallelism
+        --ping --no-ping --banners --states --xml-out --grepable-out --netns
+        --user-file --no-user-file --nmap-services -h --help
+        -sV -sT -Pn -n -oX -oG -iL -p-'
     # Global options a command accepts after its name too.
     local shared_opts='--json --ndjson --csv --lang --color -q --quiet -v --verbose'
-    local commands='info ls audit'
+    local commands='info ls audit scan'
     # Options that take a value (in the next word or after '=').
     local value_opts=' --lang --color -s --search --risk --tag --user-file --nmap-services'
     value_opts+=' --state --port --sport --dport --pid --process --user --sort --source --netns'
-    value_opts+=' --fail-on --allow --baseline --save-baseline '
+    value_opts+=' --fail-on --allow --baseline --save-baseline'
+    value_opts+=' -p --ports --top-ports --input-file --exclude --exclude-file --seed -T --timing --rate'
+    value_opts+=' --max-rate --max-retries --timeout --initial-rtt-timeout --min-rtt-timeout'
+    value_opts+=' --max-rtt-timeout --host-timeout --max-parallelism --states --xml-out --grepable-out'
+    value_opts+=' -oX -oG -iL '
     local tags='amplification auth backup cache chat cleartext container database dev
         directory discovery encrypted file-sharing file-transfer game industrial iot
         legacy mail malware media message-broker monitoring name-service orchestration
@@ -54,6 +65,14 @@ _portlens() {
             --tag) values=$tags ;;
             --sort) values='port proc process state risk' ;;
             --source) values='netlink proc' ;;
+            -T | --timing) values='0 1 2 3 4 5' ;;
+            --states)
+                # scan's states, a comma-separated list: complete its last item.
+                values='open closed filtered all'
+                if [[ $cur == *,* ]]; then
+                    prefix+=${cur%,*}, cur=${cur##*,}
+                fi
+                ;;
             --state)
                 # A comma-separated list: complete its last item.
                 values='estab listen unconn syn-sent syn-recv fin-wait-1 fin-wait-2
@@ -67,7 +86,8 @@ _portlens() {
                 [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
                 return 0
                 ;;
-            --user-file | --nmap-services | --netns | --allow | --baseline | --save-baseline)
+            --user-file | --nmap-services | --netns | --allow | --baseline | --save-baseline | \
+                --input-file | --exclude-file | --xml-out | --grepable-out | -iL | -oX | -oG)
                 compopt -o filenames 2>/dev/null
                 local IFS=$'\n'
                 COMPREPLY=($(compgen -f -- "$cur"))
@@ -79,6 +99,9 @@ _portlens() {
                 return 0
                 ;;
             -s | --search | --port | --sport | --dport | --pid | --process) return 0 ;; # free text
+            -p | --ports | --top-ports | --exclude | --seed | --rate | --max-rate | --max-retries | \
+                --timeout | --initial-rtt-timeout | --min-rtt-timeout | --max-rtt-timeout | \
+                --host-timeout | --max-parallelism) return 0 ;; # free text
             *) option= ;;
         esac
         if [[ -n $option ]]; then
@@ -127,6 +150,14 @@ _portlens() {
         audit)
             # audit takes no arguments, only options.
             COMPREPLY=($(compgen -W "$audit_opts $shared_opts" -- "$cur"))
+            ;;
+        scan)
+            # Targets: addresses and networks are free text; offer known host names.
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$scan_opts $shared_opts" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -A hostname -- "$cur"))
+            fi
             ;;
     esac
     return 0

@@ -3,7 +3,8 @@
 # Installed into .../fish/vendor_completions.d; to try it by hand:
 #   source completions/portlens.fish
 # Keep the option lists in step with src/cli/main.cc, src/cli/info_command.cc,
-# src/cli/ls_command.cc, src/cli/audit_command.cc and src/knowledge/tags.cc.
+# src/cli/ls_command.cc, src/cli/audit_command.cc, src/cli/scan_command.cc
+# (with its nmap spellings in rewrite_nmap_arguments) and src/knowledge/tags.cc.
 
 # Values with descriptions, one "value<TAB>description" a line.
 function __portlens_risks
@@ -81,6 +82,16 @@ function __portlens_state_list
     end
 end
 
+# scan --states takes a comma-separated list of port states: complete its last item.
+function __portlens_scan_state_list
+    set -l token (commandline -ct)
+    set -l prefix (string match -r '^.*,' -- $token)
+    for line in open\t'the handshake completed' closed\t'the host answered with a reset' \
+            filtered\t'silence or an ICMP error' all\t'every state'
+        printf '%s%s\n' "$prefix" $line
+    end
+end
+
 # --netns: the names made by `ip netns add`, or a path.
 function __portlens_netns
     for ns in /run/netns/*
@@ -89,7 +100,7 @@ function __portlens_netns
     __fish_complete_path (commandline -ct)
 end
 
-set -l commands info ls audit
+set -l commands info ls audit scan
 
 # No file names unless an option asks for one.
 complete -c portlens -f
@@ -101,6 +112,8 @@ complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
     -a ls -d 'Every socket on this host, its owners and what its port is'
 complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
     -a audit -d "Judge this host's exposure: listeners, firewall and knowledge together"
+complete -c portlens -n "not __fish_seen_subcommand_from $commands" \
+    -a scan -d 'Which TCP ports of other hosts answer, and what is behind them'
 
 # Global options (accepted before and after the command name).
 complete -c portlens -l json -d 'Print one JSON document'
@@ -162,3 +175,43 @@ complete -c portlens -n $audit -l source -x -a 'netlink\tdefault proc\t/proc/net
 complete -c portlens -n $audit -l user-file -r -F -d 'Your own knowledge-base entries'
 complete -c portlens -n $audit -l no-user-file -d 'Ignore your own entries'
 complete -c portlens -n $audit -l nmap-services -r -F -d 'Also read service names from this nmap-services file'
+
+# scan (nmap's -sV, -oX, -oG, -iL, -Pn, -sT, -n and -p- are accepted as separate words)
+set -l scan "__fish_seen_subcommand_from scan"
+complete -c portlens -n $scan -a '(__fish_print_hostnames)' -d 'Target'
+complete -c portlens -n $scan -s p -l ports -x -d 'Ports: 22,80,443, ranges, - for all, service names'
+complete -c portlens -n $scan -o p- -d 'All ports, 1-65535'
+complete -c portlens -n $scan -l top-ports -x -d "The N ports most commonly exposed, by portlens's own ranking"
+complete -c portlens -n $scan -l input-file -r -F -d 'Read targets from a file (- for standard input)'
+complete -c portlens -n $scan -o iL -r -F -d 'Read targets from a file (nmap spelling)'
+complete -c portlens -n $scan -l exclude -x -d 'Targets to leave out'
+complete -c portlens -n $scan -l exclude-file -r -F -d 'Read targets to leave out from a file'
+complete -c portlens -n $scan -s 4 -l ipv4 -d 'IPv4 only'
+complete -c portlens -n $scan -s 6 -l ipv6 -d 'IPv6 only'
+complete -c portlens -n $scan -l seed -x -d 'Seed of the probe order, to repeat a run exactly'
+complete -c portlens -n $scan -l no-randomize -d 'Probe hosts and ports in order'
+complete -c portlens -n $scan -s T -l timing -x -a '0\tparanoid 1\tsneaky 2\tpolite 3\tnormal 4\taggressive 5\tinsane' -d 'Timing preset, as nmap -T0..-T5'
+complete -c portlens -n $scan -l rate -l max-rate -x -d 'At most this many connection attempts per second'
+complete -c portlens -n $scan -l max-retries -x -d 'New attempts after a silent one'
+complete -c portlens -n $scan -l timeout -x -d 'Wait this long for every attempt (500ms, 2s)'
+complete -c portlens -n $scan -l initial-rtt-timeout -x -d 'Wait per attempt before a host has answered'
+complete -c portlens -n $scan -l min-rtt-timeout -x -d 'Never wait less than this per attempt'
+complete -c portlens -n $scan -l max-rtt-timeout -x -d 'Never wait more than this per attempt'
+complete -c portlens -n $scan -l host-timeout -x -d 'Give up on a host after this long'
+complete -c portlens -n $scan -l max-parallelism -x -d 'At most this many probes in flight'
+complete -c portlens -n $scan -l ping -d 'Skip hosts that answer nothing on ports 80, 443, 22 and 445'
+complete -c portlens -n $scan -l no-ping -d 'Scan every host without asking first (the default)'
+complete -c portlens -n $scan -o Pn -d 'Scan every host without asking first (nmap spelling)'
+complete -c portlens -n $scan -l banners -d 'Read what open ports say and name service and version'
+complete -c portlens -n $scan -o sV -d 'Read banners and name services (nmap spelling)'
+complete -c portlens -n $scan -o sT -d 'TCP connect scan (the only kind; accepted and ignored)'
+complete -c portlens -n $scan -s n -d 'No reverse DNS (never done; accepted and ignored)'
+complete -c portlens -n $scan -l states -x -a '(__portlens_scan_state_list)' -d 'States to list (comma-separated)'
+complete -c portlens -n $scan -l xml-out -r -F -d 'Also write nmap XML to this file'
+complete -c portlens -n $scan -o oX -r -F -d 'Also write nmap XML to this file (nmap spelling)'
+complete -c portlens -n $scan -l grepable-out -r -F -d "Also write nmap's grepable format to this file"
+complete -c portlens -n $scan -o oG -r -F -d "Also write nmap's grepable format (nmap spelling)"
+complete -c portlens -n $scan -l netns -x -a '(__portlens_netns)' -d 'Scan from this network namespace (ip netns name or path)'
+complete -c portlens -n $scan -l user-file -r -F -d 'Your own knowledge-base entries'
+complete -c portlens -n $scan -l no-user-file -d 'Ignore your own entries'
+complete -c portlens -n $scan -l nmap-services -r -F -d 'Also read service names from this nmap-services file'

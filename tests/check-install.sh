@@ -24,9 +24,20 @@ if command -v groff >/dev/null; then
   warnings=$(groff -man -Tutf8 -ww -z "$prefix/share/man/man1/portlens.1" 2>&1)
   [[ -z $warnings ]] || { echo "$warnings" >&2; exit 1; }
 fi
-# Every option --help lists is documented in the man page and completed by bash.
+# Every command --help lists is documented in the man page and completed by
+# every shell.
 man_text=$(sed 's/\\-/-/g' "$source/docs/portlens.1")
-for help in "" info ls audit; do
+commands=$("$prefix/bin/portlens" --lang en --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF { print $1 }')
+[[ -n $commands ]] || { echo "portlens --help lists no commands" >&2; exit 1; }
+for command in $commands; do
+  grep -q -- "^\.B $command\$" <<<"$man_text" || { echo "man page lacks the command $command" >&2; exit 1; }
+  for completion in portlens.bash _portlens portlens.fish; do
+    grep -qw -- "$command" "$source/completions/$completion" ||
+      { echo "completions/$completion lacks the command $command" >&2; exit 1; }
+  done
+done
+# Every option --help lists is documented in the man page and completed by bash.
+for help in "" $commands; do
   for option in $("$prefix/bin/portlens" $help --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     grep -q -- "$option" <<<"$man_text" || { echo "man page lacks $option" >&2; exit 1; }
     grep -q -- "$option" "$source/completions/portlens.bash" || { echo "bash completion lacks $option" >&2; exit 1; }

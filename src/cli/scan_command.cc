@@ -44,7 +44,12 @@ class FileSink : public OutputSink {
   }
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
-  void write(std::string_view text) override { std::fwrite(text.data(), 1, text.size(), file_); }
+  /// Writers hand over whole hosts; flushing each keeps finished hosts in
+  /// the file if the scan is interrupted.
+  void write(std::string_view text) override {
+    std::fwrite(text.data(), 1, text.size(), file_);
+    std::fflush(file_);
+  }
 
  private:
   std::FILE* file_;
@@ -157,7 +162,7 @@ void ScanCommand::add_options(CLI::App& app, const Context& ctx) {
   app.add_flag("--no-randomize", no_randomize_, tr(N_("probe hosts and ports in order instead of a random permutation")));
   app.add_option("-T,--timing", timing_, tr(N_("timing preset 0 (paranoid) to 5 (insane), as nmap's -T0..-T5")));
   app.add_option("--rate,--max-rate", rate_, tr(N_("at most this many connection attempts per second")));
-  app.add_option("--max-retries", max_retries_, tr(N_("new attempts after a silent one (default 2 at -T3)")));
+  app.add_option("--max-retries", max_retries_, tr(N_("new attempts after a silent one (default 10; 6 at -T4, 2 at -T5)")));
   app.add_option("--timeout", timeout_, tr(N_("wait at most this long for one attempt (500ms, 2s)")));
   app.add_option("--initial-rtt-timeout", initial_rtt_, tr(N_("wait per attempt before a host has answered anything")));
   app.add_option("--min-rtt-timeout", min_rtt_, tr(N_("never wait less than this per attempt")));
@@ -305,6 +310,9 @@ void print_progress(const Context& ctx, const ScanProgress& progress) {
 }
 
 int ScanCommand::run(Context& ctx) {
+  if (ctx.format == OutputFormat::csv) {
+    return ctx.fail(make_error(N_("scan prints text, --json or --ndjson (and -oX, -oG)")), kExitUsage);
+  }
   auto extra = load_knowledge_files(files_, ctx.env);
   if (!extra) return ctx.fail(extra.error(), kExitUsage);
   KnowledgeBase base(std::move(*extra));
@@ -318,7 +326,6 @@ int ScanCommand::run(Context& ctx) {
   if (!planned) return ctx.fail(planned.error(), kExitUsage);
   ScanPlan& scan = *planned;
   if (!seed_) scan.seed = random_seed();
-  if (ctx.format == OutputFormat::csv) return ctx.fail(make_error(N_("scan prints text, --json or --ndjson (and -oX, -oG)")), kExitUsage);
 
   std::vector<std::unique_ptr<FileSink>> files;
   std::vector<std::unique_ptr<ScanWriter>> writers;
@@ -409,11 +416,17 @@ std::vector<std::string> rewrite_nmap_arguments(std::vector<std::string> argumen
   static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
       {"-sV", "--banners"}, {"-oX", "--xml-out"}, {"-oG", "--grepable-out"}, {"-iL", "--input-file"},
       {"-Pn", "--no-ping"}, {"-sT", ""}, {"-n", ""}};
+  // The command is the first word that is neither an option nor the value
+  // of a global option that takes one; "portlens ls --netns scan -n" keeps its -n.
   std::vector<std::string> rewritten;
-  bool in_scan = false;
+  bool in_scan = false, found_command = false, value_next = false;
   for (std::string& argument : arguments) {
     if (!in_scan) {
-      in_scan = argument == "scan";
+      if (!found_command && !value_next && !argument.starts_with("-")) {
+        found_command = true;
+        in_scan = argument == "scan";
+      }
+      value_next = !found_command && (argument == "--lang" || argument == "--color");
       rewritten.push_back(std::move(argument));
       continue;
     }

@@ -24,7 +24,8 @@ struct ScanTextOptions {
 std::unique_ptr<ScanWriter> make_scan_text_writer(OutputSink& sink, const ScanTextOptions& options);
 inline constexpr uint64_t kAllHostsShown = 16;
 
-/// The line printed as soon as a port is found: "open  10.0.0.2  22/tcp  ssh".
+/// The line printed as soon as a port is found:
+/// "found: db1 (10.0.0.2) 22/tcp open  ssh  medium  SSH-2.0-OpenSSH_9.2p1".
 std::string format_port_found(const HostReport& host, const PortVerdict& verdict, const ScanTextOptions& options);
 
 /// {"hosts": [...], "stats": {...}}, written host by host.

@@ -10,9 +10,11 @@
 // EHOSTUNREACH. A deadline passing without an answer is a silent attempt: the
 // probe is tried again with a fresh socket (a retransmission is a new connect,
 // so its RTT sample is never ambiguous) until it has had max_retries + 1
-// attempts, then it is filtered/no-response. Each attempt k waits k times the
-// host's timeout (capped at max_rtt_timeout), a gentle back-off in case the
-// first silence was an overloaded host rather than a lost packet.
+// attempts (fewer on a clean network, see Congestion below), then it is
+// filtered/no-response. Every attempt waits the host's current timeout: a
+// longer wait for later attempts would only stretch the tail of a sweep
+// (dropped ports are the last to finish), and the timeout already grows
+// when answers slow down.
 //
 // Timing, per host, as TCP does it (RFC 6298): the first answer sets
 // srtt = sample and rttvar = sample / 2; later ones set
@@ -24,10 +26,14 @@
 //
 // Congestion, per host, AIMD: the window starts at 10 probes in slow start
 // (+1 per answer) up to a threshold, then grows by 1/window per answer. A
-// silent attempt shrinks it (threshold = window = window / 2, not below
-// min_host_parallelism) only when the host has answered something — a host
-// that never answers is filtered or down, not congested — and only once per
-// loss episode: attempts started before the last shrink cannot shrink again.
+// silence alone proves nothing (a filtered port is silent by design), so the
+// window shrinks (threshold = window = window / 2, not below
+// min_host_parallelism) when a retransmission is answered: the attempt
+// before it was lost. Once per loss episode: attempts started before the
+// last shrink cannot shrink it again. The same evidence bounds retries: a
+// silent probe gets at most kRetryMargin attempts beyond the deepest attempt
+// that ever got an answer from its host (and never more than max_retries + 1),
+// so on a clean network a dropped port costs 4 attempts, not 11.
 //
 // Resources. RLIMIT_NOFILE's soft limit is raised to the hard limit and the
 // global window is what it allows minus the descriptors already open minus a
@@ -121,6 +127,8 @@ using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
 constexpr int kInitialHostWindow = 10;
+/// Extra attempts beyond the deepest one that was ever answered (see allowed_attempts).
+constexpr int kRetryMargin = 3;
 constexpr int kFdReserve = 8;             // for the caller's sink (it may open files) and /proc reads
 constexpr int kMaxResourceFailures = 16;  // about 10 s of back-off
 constexpr size_t kMaxIdleHosts = 4096;
@@ -251,7 +259,7 @@ Result<EngineOptions> timing_template(int level) {
       {10, 1, 10, 1000, 100, 10000, 10, 2.5, 0},       // T2: 2.5 probes/s
       {1000, 1, 1000, 1000, 100, 10000, 10, 0, 0},     // T3: the default
       {2000, 4, 2000, 500, 100, 1250, 6, 0, 0},        // T4
-      {5000, 8, 5000, 250, 50, 300, 2, 0, 15},         // T5
+      {2000, 8, 2000, 250, 50, 300, 2, 0, 15},         // T5: more in flight only loses SYNs in the backlog
   };
   if (level < 0 || level > 5) return make_error(N_("unknown timing template T{}: use T0 to T5"), level);
   const Row& row = kRows[level];
@@ -321,6 +329,7 @@ struct HostState {
   int in_flight = 0;
   int parked = 0;  // probes in the queue (new or retries)
   uint64_t answered = 0;
+  int most_attempts_answered = 0;  // the highest attempt number that got an answer
   bool started = false;
   Clock::time_point first_probe;
   Clock::time_point last_shrink;
@@ -446,6 +455,16 @@ bool connected_to_itself(int fd) {
     return false;
   }
   return local_length == peer_length && std::memcmp(&local, &peer, local_length) == 0;
+}
+
+/// The ICMP report behind a connect() error, read only when one can change
+/// the verdict. ECONNREFUSED is nearly always a reset; the rare ICMP port
+/// unreachable also maps to it and is then a closed port, as in nmap's
+/// connect scan — and the error-queue read it saves is one system call per
+/// closed port, most of a sweep.
+std::optional<IcmpReport> icmp_report_for(int fd, int error_number) {
+  if (error_number == ECONNREFUSED) return std::nullopt;
+  return read_icmp_report(fd);
 }
 
 void close_with_reset(UniqueFd& fd) {
@@ -616,7 +635,7 @@ class ConnectEngine {
       return deliver(pending, PortState::open, ProbeReason::syn_ack, 0, {});
     }
     if (error_number != EINPROGRESS) {  // decided locally (route, local firewall): no RTT sample
-      auto [state, reason] = classify_connect_error(error_number, read_icmp_report(fd.get()));
+      auto [state, reason] = classify_connect_error(error_number, icmp_report_for(fd.get(), error_number));
       return deliver(pending, state, reason, error_number, {});
     }
     register_attempt(std::move(fd), pending, host, now);
@@ -658,7 +677,7 @@ class ConnectEngine {
     attempt.active = true;
     ++in_flight_;
     ++host.in_flight;
-    microseconds wait = std::min<microseconds>(host.rtt.timeout(options_) * pending.attempts, options_.max_rtt_timeout);
+    microseconds wait = std::min<microseconds>(host.rtt.timeout(options_), options_.max_rtt_timeout);
     wait = std::max<microseconds>(wait, options_.min_rtt_timeout);
     Clock::time_point deadline = now + wait;
     if (options_.host_timeout.count() > 0) {
@@ -705,13 +724,20 @@ class ConnectEngine {
       close_with_reset(attempt.fd);
     } else {
       if (error_number == 0) error_number = ECONNREFUSED;  // EPOLLHUP without an error: reset
-      std::tie(state, reason) = classify_connect_error(error_number, read_icmp_report(attempt.fd.get()));
+      std::tie(state, reason) = classify_connect_error(error_number, icmp_report_for(attempt.fd.get(), error_number));
       if (state == PortState::open) close_with_reset(attempt.fd);
     }
     auto rtt = std::chrono::duration_cast<microseconds>(now - attempt.sent);
     HostState& host = *attempt.host;
     host.rtt.add(rtt);
-    grow(host);
+    host.most_attempts_answered = std::max<int>(host.most_attempts_answered, attempt.pending.attempts);
+    if (attempt.pending.attempts > 1) {
+      // A retransmission was answered, so an earlier attempt was lost: the
+      // only silence that proves congestion (a filtered port is silent too).
+      shrink(host, attempt.sent, now);
+    } else {
+      grow(host);
+    }
     Pending pending = release(slot);
     deliver(pending, state, reason, state == PortState::open ? 0 : error_number, rtt);
   }
@@ -729,14 +755,12 @@ class ConnectEngine {
   void on_silence(uint32_t slot, Clock::time_point now) {
     Attempt& attempt = slots_[slot];
     HostState& host = *attempt.host;
-    Clock::time_point sent = attempt.sent;
     Pending pending = release(slot);
     if (host_expired(host, now)) {
       timed_out_hosts_.insert(host_key(pending.probe));
       return deliver(pending, PortState::filtered, ProbeReason::host_timeout, 0, {});
     }
-    shrink(host, sent, now);
-    if (pending.attempts > options_.max_retries) {
+    if (pending.attempts >= allowed_attempts(host)) {
       return deliver(pending, PortState::filtered, ProbeReason::no_response, 0, {});
     }
     ++host.parked;
@@ -763,6 +787,15 @@ class ConnectEngine {
       host.window += 1 / host.window;
     }
     host.window = std::min<double>(host.window, options_.max_host_parallelism);
+  }
+
+  /// Attempts a silent probe gets: max_retries + 1, but no more than
+  /// kRetryMargin beyond the most any answer of this host ever needed. On a
+  /// clean network answers come at the first attempt and a dropped port is
+  /// given up after 1 + kRetryMargin tries instead of 11; under loss,
+  /// answered retransmissions raise the allowance as they are seen.
+  int allowed_attempts(const HostState& host) const {
+    return std::min(options_.max_retries + 1, std::max(host.most_attempts_answered, 1) + kRetryMargin);
   }
 
   void shrink(HostState& host, Clock::time_point sent, Clock::time_point now) {
