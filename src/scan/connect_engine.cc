@@ -129,6 +129,8 @@ using std::chrono::milliseconds;
 constexpr int kInitialHostWindow = 10;
 /// Extra attempts beyond the deepest one that was ever answered (see allowed_attempts).
 constexpr int kRetryMargin = 3;
+/// New probes fill() starts before the main loop checks deadlines and events again.
+constexpr int kFillBatch = 256;
 constexpr int kFdReserve = 8;             // for the caller's sink (it may open files) and /proc reads
 constexpr int kMaxResourceFailures = 16;  // about 10 s of back-off
 constexpr size_t kMaxIdleHosts = 4096;
@@ -339,6 +341,7 @@ struct Pending {
   ConnectProbe probe;
   uint8_t attempts = 0;           // attempts already made
   uint8_t resource_failures = 0;  // consecutive local failures with nothing in flight
+  Clock::time_point first_sent{};  // the first attempt: a loss it shows belongs to the episode then
 };
 
 struct Attempt {
@@ -580,7 +583,13 @@ class ConnectEngine {
       // `it`, and started a back-off anyway.
       if (stats_.resource_backoffs != backoffs) return;
     }
+    int started = 0;
     while (!source_done_ && may_start(now) && queue_.size() < static_cast<size_t>(window_cap_)) {
+      if (++started > kFillBatch) {
+        // Let the main loop look at deadlines and events, then come back at once.
+        resume_at_ = now;
+        return;
+      }
       if (options_.max_rate > 0 && !take_token(now)) return;
       std::optional<ConnectProbe> next = source_();
       if (!next) {
@@ -605,6 +614,9 @@ class ConnectEngine {
   }
 
   void start(Pending pending, HostState& host, Clock::time_point now) {
+    // fill() may run a while (answers that arrive inside connect() free their
+    // slot at once): RTT samples and deadlines need this attempt's own time.
+    now = Clock::now();
     if (host_expired(host, now)) {
       timed_out_hosts_.insert(host_key(pending.probe));
       finish_without_attempt(pending, ProbeReason::host_timeout, 0);
@@ -638,7 +650,35 @@ class ConnectEngine {
       auto [state, reason] = classify_connect_error(error_number, icmp_report_for(fd.get(), error_number));
       return deliver(pending, state, reason, error_number, {});
     }
+    // On a machine-local path (a veth peer, another namespace) the answer is
+    // often processed inside connect() itself, in the softirq that sent the
+    // SYN: one getsockopt then spares the epoll registration, wait and
+    // removal — most of a sweep's closed ports.
+    int early = 0;
+    socklen_t early_length = sizeof early;
+    if (getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &early, &early_length) == 0 && early != 0 &&
+        !is_resource_error(early)) {
+      auto [state, reason] = classify_connect_error(early, icmp_report_for(fd.get(), early));
+      auto rtt = std::chrono::duration_cast<microseconds>(Clock::now() - now);
+      note_answer(host, pending.attempts, pending.first_sent, now, rtt);
+      return deliver(pending, state, reason, early, rtt);
+    }
     register_attempt(std::move(fd), pending, host, now);
+  }
+
+  /// What every answer teaches about its host: the RTT, the deepest attempt
+  /// answered, and congestion (see the essay at the top).
+  /// `first_sent`: when the probe's first attempt left. A loss is dated by
+  /// it, so the losses of one burst shrink the window once.
+  void note_answer(HostState& host, int attempt_number, Clock::time_point first_sent, Clock::time_point now,
+                   microseconds rtt) {
+    host.rtt.add(rtt);
+    host.most_attempts_answered = std::max(host.most_attempts_answered, attempt_number);
+    if (attempt_number > 1) {
+      shrink(host, first_sent, now);
+    } else {
+      grow(host);
+    }
   }
 
   void count_attempt(Pending& pending, HostState& host, Clock::time_point now) {
@@ -647,6 +687,7 @@ class ConnectEngine {
       host.first_probe = now;
     }
     ++stats_.connects;
+    if (pending.attempts == 0) pending.first_sent = now;
     if (pending.attempts > 0) ++stats_.retries;
     ++pending.attempts;
     pending.resource_failures = 0;
@@ -729,15 +770,7 @@ class ConnectEngine {
     }
     auto rtt = std::chrono::duration_cast<microseconds>(now - attempt.sent);
     HostState& host = *attempt.host;
-    host.rtt.add(rtt);
-    host.most_attempts_answered = std::max<int>(host.most_attempts_answered, attempt.pending.attempts);
-    if (attempt.pending.attempts > 1) {
-      // A retransmission was answered, so an earlier attempt was lost: the
-      // only silence that proves congestion (a filtered port is silent too).
-      shrink(host, attempt.sent, now);
-    } else {
-      grow(host);
-    }
+    note_answer(host, attempt.pending.attempts, attempt.pending.first_sent, now, rtt);
     Pending pending = release(slot);
     deliver(pending, state, reason, state == PortState::open ? 0 : error_number, rtt);
   }

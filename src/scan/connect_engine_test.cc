@@ -12,8 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "util/unique_fd.h"
@@ -194,16 +197,25 @@ int scan_while_descriptors_vanish() {
   std::vector<uint16_t> ports;
   for (uint32_t port = 20000; ports.size() < 1500; ++port) ports.push_back(static_cast<uint16_t>(port));
   ports.push_back(open_port);
+  // At the 100th probe every free descriptor is taken; a thread gives them
+  // back 100 ms later. (Loopback answers arrive inside connect(), so the
+  // engine holds almost no descriptor of its own: only a full hoard starves it.)
   std::vector<UniqueFd> hoard;
+  std::mutex hoard_mutex;
+  std::thread releaser;
   size_t next = 0;
   std::map<uint16_t, ProbeResult> results;
   int duplicates = 0;
   auto source = [&]() -> std::optional<ConnectProbe> {
     if (next == 100) {
+      std::lock_guard lock(hoard_mutex);
       for (int fd; (fd = dup(0)) >= 0;) hoard.emplace_back(fd);
-      for (int i = 0; i < 4 && !hoard.empty(); ++i) hoard.pop_back();
+      releaser = std::thread([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::lock_guard lock(hoard_mutex);
+        hoard.clear();
+      });
     }
-    if (next == 1000) hoard.clear();
     if (next == ports.size()) return std::nullopt;
     return loopback_probe(ports[next++]);
   };
@@ -211,6 +223,7 @@ int scan_while_descriptors_vanish() {
     if (!results.emplace(result.probe.port, result).second) ++duplicates;
   };
   Result<EngineStats> stats = run_connect_scan(fast_options(), source, sink);
+  if (releaser.joinable()) releaser.join();
   if (!stats.ok()) return 22;
   if (duplicates != 0 || results.size() != ports.size()) return 23;
   if (stats->resource_backoffs == 0) return 24;
