@@ -131,6 +131,8 @@ constexpr int kInitialHostWindow = 10;
 constexpr int kRetryMargin = 3;
 /// New probes fill() starts before the main loop checks deadlines and events again.
 constexpr int kFillBatch = 256;
+/// Refused sockets kept for reuse per family: one or two are in use at a time.
+constexpr size_t kSpareSockets = 4;
 constexpr int kFdReserve = 8;             // for the caller's sink (it may open files) and /proc reads
 constexpr int kMaxResourceFailures = 16;  // about 10 s of back-off
 constexpr size_t kMaxIdleHosts = 4096;
@@ -623,14 +625,8 @@ class ConnectEngine {
       return;
     }
     int family = pending.probe.family == AddressFamily::ipv4 ? AF_INET : AF_INET6;
-    UniqueFd fd(socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    UniqueFd fd = take_socket(family);
     if (!fd) return local_failure(pending, host, errno, now);
-    int one = 1;
-    if (family == AF_INET) {
-      setsockopt(fd.get(), SOL_IP, IP_RECVERR, &one, sizeof one);
-    } else {
-      setsockopt(fd.get(), SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
-    }
     bind_loopback_source(fd.get(), pending.probe);
     sockaddr_storage address;
     socklen_t length = fill_sockaddr(pending.probe, &address);
@@ -661,9 +657,43 @@ class ConnectEngine {
       auto [state, reason] = classify_connect_error(early, icmp_report_for(fd.get(), early));
       auto rtt = std::chrono::duration_cast<microseconds>(Clock::now() - now);
       note_answer(host, pending.attempts, pending.first_sent, now, rtt);
+      if (early == ECONNREFUSED) recycle(fd, pending.probe);
       return deliver(pending, state, reason, early, rtt);
     }
     register_attempt(std::move(fd), pending, host, now);
+  }
+
+  /// A fresh non-blocking TCP socket with the error queue on, or a spare one.
+  UniqueFd take_socket(int family) {
+    std::vector<UniqueFd>& spares = spares_[family == AF_INET6];
+    if (!spares.empty()) {
+      UniqueFd fd = std::move(spares.back());
+      spares.pop_back();
+      return fd;
+    }
+    UniqueFd fd(socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) return fd;
+    int one = 1;
+    if (family == AF_INET) {
+      setsockopt(fd.get(), SOL_IP, IP_RECVERR, &one, sizeof one);
+    } else {
+      setsockopt(fd.get(), SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
+    }
+    return fd;
+  }
+
+  /// A socket whose connect() was refused is back in TCP's closed state with
+  /// its port released; connect(AF_UNSPEC) makes it connectable again, which
+  /// costs less than closing it and making another (socket allocation and
+  /// teardown are a good part of a refused probe). Loopback probes' sockets
+  /// are bound to a source address and are not kept.
+  void recycle(UniqueFd& fd, const ConnectProbe& probe) {
+    std::vector<UniqueFd>& spares = spares_[probe.family == AddressFamily::ipv6];
+    if (spares.size() >= kSpareSockets || (probe.family == AddressFamily::ipv4 && probe.address[0] == 127)) return;
+    sockaddr unspecified{};
+    unspecified.sa_family = AF_UNSPEC;
+    if (connect(fd.get(), &unspecified, sizeof unspecified) != 0) return;
+    spares.push_back(std::move(fd));
   }
 
   /// What every answer teaches about its host: the RTT, the deepest attempt
@@ -899,6 +929,7 @@ class ConnectEngine {
   bool source_done_ = false;
   std::vector<Attempt> slots_;
   std::vector<uint32_t> free_slots_;
+  std::vector<UniqueFd> spares_[2];  ///< Refused sockets ready for reuse, IPv4 and IPv6 (see recycle).
   std::deque<Pending> queue_;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
   std::unordered_map<HostKey, HostState, HostKeyHash> hosts_;
