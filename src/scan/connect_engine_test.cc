@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -199,10 +200,19 @@ int scan_while_descriptors_vanish() {
   ports.push_back(open_port);
   // At the 100th probe every free descriptor is taken; a thread gives them
   // back 100 ms later. (Loopback answers arrive inside connect(), so the
-  // engine holds almost no descriptor of its own: only a full hoard starves it.)
+  // engine holds almost no descriptor of its own: only a full hoard starves
+  // it.) The thread is started first: starting one while no descriptor is
+  // free trips the sanitizers, which open /proc files for their checks.
   std::vector<UniqueFd> hoard;
   std::mutex hoard_mutex;
-  std::thread releaser;
+  std::atomic<bool> hoarded{false}, finished{false};
+  std::thread releaser([&] {
+    while (!hoarded && !finished) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (finished) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::lock_guard lock(hoard_mutex);
+    hoard.clear();
+  });
   size_t next = 0;
   std::map<uint16_t, ProbeResult> results;
   int duplicates = 0;
@@ -210,11 +220,7 @@ int scan_while_descriptors_vanish() {
     if (next == 100) {
       std::lock_guard lock(hoard_mutex);
       for (int fd; (fd = dup(0)) >= 0;) hoard.emplace_back(fd);
-      releaser = std::thread([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        std::lock_guard lock(hoard_mutex);
-        hoard.clear();
-      });
+      hoarded = true;
     }
     if (next == ports.size()) return std::nullopt;
     return loopback_probe(ports[next++]);
@@ -223,7 +229,8 @@ int scan_while_descriptors_vanish() {
     if (!results.emplace(result.probe.port, result).second) ++duplicates;
   };
   Result<EngineStats> stats = run_connect_scan(fast_options(), source, sink);
-  if (releaser.joinable()) releaser.join();
+  finished = true;
+  releaser.join();
   if (!stats.ok()) return 22;
   if (duplicates != 0 || results.size() != ports.size()) return 23;
   if (stats->resource_backoffs == 0) return 24;
