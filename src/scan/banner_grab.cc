@@ -73,26 +73,7 @@ struct Slot {
   std::string received;
 };
 
-socklen_t fill_sockaddr(const ConnectProbe& target, sockaddr_storage* storage) {
-  *storage = {};
-  if (target.family == AddressFamily::ipv4) {
-    auto* in = reinterpret_cast<sockaddr_in*>(storage);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(target.port);
-    std::memcpy(&in->sin_addr, target.address.data(), 4);
-    return sizeof *in;
-  }
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(storage);
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons(target.port);
-  std::memcpy(&in6->sin6_addr, target.address.data(), 16);
-  return sizeof *in6;
-}
 
-bool is_resource_shortage(int error_number) {
-  return error_number == EMFILE || error_number == ENFILE || error_number == ENOBUFS || error_number == ENOMEM ||
-         error_number == EADDRNOTAVAIL || error_number == EAGAIN;
-}
 
 class BannerGrabber {
  public:
@@ -149,13 +130,13 @@ class BannerGrabber {
     const ConnectProbe& target = targets_[work.target];
     int family = target.family == AddressFamily::ipv4 ? AF_INET : AF_INET6;
     UniqueFd fd(socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd) return !(is_resource_shortage(errno) && active_ > 0);
+    if (!fd) return !(is_resource_error(errno) && active_ > 0);
     linger reset{1, 0};
     setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     sockaddr_storage address;
     socklen_t length = fill_sockaddr(target, &address);
     int result = retry_on_eintr([&] { return connect(fd.get(), reinterpret_cast<sockaddr*>(&address), length); });
-    if (result != 0 && errno != EINPROGRESS) return !(is_resource_shortage(errno) && active_ > 0);
+    if (result != 0 && errno != EINPROGRESS) return !(is_resource_error(errno) && active_ > 0);
 
     size_t index = free_slots_.back();
     Slot& slot = slots_[index];

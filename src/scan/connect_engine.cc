@@ -362,10 +362,6 @@ struct Deadline {
   bool operator>(const Deadline& other) const { return when > other.when; }
 };
 
-bool is_resource_error(int error_number) {
-  return error_number == EMFILE || error_number == ENFILE || error_number == ENOBUFS || error_number == ENOMEM ||
-         error_number == EADDRNOTAVAIL || error_number == EAGAIN;
-}
 
 /// Raises the soft fd limit to the hard one; returns the soft limit in force.
 long raise_fd_limit() {
@@ -413,21 +409,6 @@ std::optional<IcmpReport> read_icmp_report(int fd) {
   return report;
 }
 
-socklen_t fill_sockaddr(const ConnectProbe& probe, sockaddr_storage* storage) {
-  *storage = {};
-  if (probe.family == AddressFamily::ipv4) {
-    auto* in = reinterpret_cast<sockaddr_in*>(storage);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(probe.port);
-    std::memcpy(&in->sin_addr, probe.address.data(), 4);
-    return sizeof *in;
-  }
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(storage);
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons(probe.port);
-  std::memcpy(&in6->sin6_addr, probe.address.data(), 16);
-  return sizeof *in6;
-}
 
 /// Closes an open connection with a reset, so it leaves no TIME_WAIT behind.
 /// Scanning this host through 127.0.0.1 from 127.0.0.1 lets the kernel pair
@@ -954,6 +935,27 @@ Result<EngineStats> run_connect_scan(const EngineOptions& options, const ProbeSo
   int window = static_cast<int>(std::clamp<long>(room, 1, options.max_parallelism));
   ConnectEngine engine(options, source, sink, epoll.get(), window);
   return engine.run();
+}
+
+socklen_t fill_sockaddr(const ConnectProbe& probe, sockaddr_storage* storage) {
+  *storage = {};
+  if (probe.family == AddressFamily::ipv4) {
+    auto* in = reinterpret_cast<sockaddr_in*>(storage);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(probe.port);
+    std::memcpy(&in->sin_addr, probe.address.data(), 4);
+    return sizeof *in;
+  }
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(storage);
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = htons(probe.port);
+  std::memcpy(&in6->sin6_addr, probe.address.data(), 16);
+  return sizeof *in6;
+}
+
+bool is_resource_error(int error_number) {
+  return error_number == EMFILE || error_number == ENFILE || error_number == ENOBUFS || error_number == ENOMEM ||
+         error_number == EADDRNOTAVAIL || error_number == EAGAIN;
 }
 
 }  // namespace portlens

@@ -9,6 +9,8 @@
 // probes in flight, never with the number of targets. See connect_engine.cc
 // for the timing and congestion essay.
 
+#include <sys/socket.h>
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -115,5 +117,13 @@ struct IcmpReport {
   uint8_t code = 0;
 };
 std::pair<PortState, ProbeReason> classify_connect_error(int error_number, std::optional<IcmpReport> icmp);
+
+/// The socket address of a probe's target; returns its length. Shared with
+/// the banner grabber, which connects to the same targets.
+socklen_t fill_sockaddr(const ConnectProbe& probe, sockaddr_storage* storage);
+
+/// EMFILE, ENFILE, ENOBUFS, ENOMEM, EADDRNOTAVAIL, EAGAIN: this machine ran
+/// short of something; the probe itself is fine and can wait for a retry.
+bool is_resource_error(int error_number);
 
 }  // namespace portlens
