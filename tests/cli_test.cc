@@ -492,3 +492,30 @@ TEST(ScanCli, TargetsFromAFileAndAllPortsSpelling) {
   EXPECT_EQ(doc["hosts"][0]["addr"], "127.0.0.2");
   EXPECT_EQ(doc["stats"]["probes"], 65535);
 }
+
+/// Output of `script`, which runs portlens on a pseudo-terminal (stdout and
+/// stderr both the terminal, as a person at a shell has them).
+std::string on_a_terminal(const std::string& arguments) {
+  std::string command = std::string("script -qec '") + PORTLENS_BINARY + " " + arguments + "' /dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "";
+  std::string out;
+  char buffer[65536];
+  size_t got;
+  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
+  pclose(pipe);
+  return out;
+}
+
+TEST(ScanCli, ProgressLineOnATerminalIsWipedBeforeTheReport) {
+  std::string out = on_a_terminal("scan 127.0.0.1 -p 1-20000 -T5 --color never");
+  EXPECT_NE(out.find(" open  ETA "), std::string::npos) << out.substr(0, 400);
+  // Every progress line ends in "erase to end of line" and the report starts
+  // on a wiped line: "\r\x1b[K" comes right before it.
+  size_t report = out.find("scan report for 127.0.0.1");
+  ASSERT_NE(report, std::string::npos) << out.substr(0, 400);
+  EXPECT_EQ(out.substr(report - 4, 4), "\r\x1b[K") << out.substr(0, report + 40);
+  std::string quiet = on_a_terminal("scan 127.0.0.1 -p 1-20000 -T5 -q --color never");
+  EXPECT_EQ(quiet.find("ETA"), std::string::npos) << quiet.substr(0, 400);
+  EXPECT_NE(quiet.find("scan report for 127.0.0.1"), std::string::npos);
+}

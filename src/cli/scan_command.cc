@@ -62,6 +62,22 @@ Result<std::unique_ptr<FileSink>> open_output(const std::string& path, const cha
   return std::make_unique<FileSink>(file);
 }
 
+/// Standard output that first wipes the progress line from the terminal,
+/// so a report never starts in the middle of "12345/65535 (18.8%) …".
+class ReportSink : public OutputSink {
+ public:
+  void write(std::string_view text) override {
+    clear_progress();
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  void clear_progress() {
+    if (!progress_shown) return;
+    std::fputs("\r\x1b[K", stderr);
+    progress_shown = false;
+  }
+  bool progress_shown = false;
+};
+
 /// nmap's time syntax: a number with an optional unit ms, s, m or h; a bare
 /// number is seconds ("500ms", "2s", "1.5", "1m").
 Result<std::chrono::milliseconds> parse_duration(std::string_view text, std::string_view option) {
@@ -352,7 +368,7 @@ int ScanCommand::run(Context& ctx) {
   info.timing_level = timing_.value_or(-1);
   info.version = kVersion;
 
-  StdoutSink out;
+  ReportSink out;
   ScanTextOptions text_options{ctx.language, ctx.style, ctx.width};
   ScanCallbacks callbacks;
   callbacks.note = [&](PortVerdict& verdict) {
@@ -362,16 +378,14 @@ int ScanCommand::run(Context& ctx) {
     verdict.risk = note.risk;
   };
   bool progress_line = ctx.env.stderr_is_terminal && ctx.verbosity >= 0;
-  auto clear_progress = [&] {
-    if (progress_line) std::fputs("\r\x1b[K", stderr);
-  };
+  auto clear_progress = [&] { out.clear_progress(); };
   if (!stdout_taken) {
     switch (ctx.format) {
       case OutputFormat::json: writers.push_back(make_scan_json_writer(out)); break;
       case OutputFormat::ndjson:
         writers.push_back(make_scan_ndjson_writer(out));
         callbacks.port_found = [&](const HostReport& host, const PortVerdict& verdict) {
-          ctx.print(ndjson_port_line(host, verdict));
+          out.write(ndjson_port_line(host, verdict));
           std::fflush(stdout);
         };
         break;
@@ -382,14 +396,19 @@ int ScanCommand::run(Context& ctx) {
           callbacks.port_found = [&](const HostReport& host, const PortVerdict& verdict) {
             if (verdict.state != PortState::open) return;
             clear_progress();
-            ctx.print(format_port_found(host, verdict, text_options));
+            out.write(format_port_found(host, verdict, text_options));
             std::fflush(stdout);
           };
         }
         break;
     }
   }
-  if (progress_line) callbacks.progress = [&](const ScanProgress& progress) { print_progress(ctx, progress); };
+  if (progress_line) {
+    callbacks.progress = [&](const ScanProgress& progress) {
+      print_progress(ctx, progress);
+      out.progress_shown = true;
+    };
+  }
   for (auto& writer : writers) callbacks.writers.push_back(writer.get());
   if (ctx.verbosity > 0) {
     ctx.warn(make_error(N_("scanning {} hosts × {} ports, seed {}"), info.host_count, info.port_count, scan.seed));
