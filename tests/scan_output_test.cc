@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "report/scan_grepable.h"
+#include "report/scan_writer_test_support.h"
 #include "report/scan_xml.h"
 #include "util/subprocess.h"
 
@@ -57,7 +58,7 @@ class FileSink : public OutputSink {
 // --- hand-made scans -------------------------------------------------------
 
 // 2026-11-29 20:21:36 UTC.
-const system_clock::time_point kStart{seconds(1795983696)};
+const system_clock::time_point kStart = test::kScanStart;
 
 Address ipv4(uint8_t last) {
   Address address;
@@ -74,12 +75,7 @@ Address ipv6(uint8_t last) {
 }
 
 PortVerdict port(uint16_t number, PortState state, ProbeReason reason, std::string_view service) {
-  PortVerdict verdict;
-  verdict.port = number;
-  verdict.state = state;
-  verdict.reason = reason;
-  verdict.service = service;
-  return verdict;
+  return test::make_port(number, state, reason, service);
 }
 
 PortVerdict open_port(uint16_t number, std::string_view service) {
@@ -121,7 +117,6 @@ Scan base_scan(system_clock::time_point start) {
   scan.info.ports = {{1, 100}, {443, 443}};
   scan.info.port_count = 101;
   scan.info.host_count = 4;
-  scan.info.ping = true;
   scan.info.banners = true;
   scan.info.version = "0.9.0";
   return scan;

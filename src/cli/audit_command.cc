@@ -154,7 +154,7 @@ json listener_json(const AuditListener& listener) {
   json processes = json::array();
   for (const ProcessInfo& process : listener.processes) processes.push_back(process_json(process));
   return json{{"proto", proto_name(socket)},
-              {"family", socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6"},
+              {"family", family_name(socket.family)},
               {"local", {{"addr", address_text(socket.family, socket.local.address)}, {"port", socket.local.port}}},
               {"inode", socket.inode},
               {"processes", processes},
@@ -177,7 +177,7 @@ json AuditCommand::to_json(const Context&, const std::vector<AuditListener>& lis
       const AuditListener& listener = listeners[static_cast<size_t>(finding.listener)];
       const SocketRecord& socket = listener.socket;
       object["proto"] = proto_name(socket);
-      object["family"] = socket.family == AddressFamily::ipv4 ? "ipv4" : "ipv6";
+      object["family"] = family_name(socket.family);
       object["local"] = {{"addr", address_text(socket.family, socket.local.address)}, {"port", socket.local.port}};
       object["exposure"] = firewall::exposure_name(listener.verdict.exposure);
       object["evidence"] = evidence_json(listener.verdict);

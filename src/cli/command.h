@@ -13,6 +13,9 @@
 
 namespace portlens {
 
+/// portlens's version, for --version and the reports that record it.
+inline constexpr const char* kVersion = "0.1.0";
+
 class Command {
  public:
   virtual ~Command() = default;

@@ -54,7 +54,7 @@ struct Context {
 
   template <typename... Args>
   std::string trf(const char* msgid, const Args&... args) const {
-    return render_error(make_error(msgid, args...), language);
+    return translate_format(language, msgid, args...);
   }
 
   void print(std::string_view text) const { std::fwrite(text.data(), 1, text.size(), stdout); }

@@ -16,8 +16,6 @@ namespace portlens {
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
-
 /// --lang decides the language of the help text itself, so it is read before
 /// the parser is built. Returns nullopt when --lang names no language we have.
 std::optional<Language> language_from_arguments(int argc, char** argv, const Environment& env,

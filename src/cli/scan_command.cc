@@ -32,7 +32,6 @@ namespace portlens {
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
 constexpr size_t kDefaultTopPorts = 1000;
 
 /// A file opened for -oX / -oG; "-" is standard output.
@@ -364,8 +363,6 @@ int ScanCommand::run(Context& ctx) {
   info.host_count = scan.targets.size();
   info.listed = scan.listed;
   info.banners = scan.banners;
-  info.ping = scan.ping;
-  info.timing_level = timing_.value_or(-1);
   info.version = kVersion;
 
   ReportSink out;

@@ -25,4 +25,11 @@ std::string_view translate(std::string_view msgid, Language language);
 /// inserted as they are: callers sanitise them for the terminal.
 std::string render_error(const Error& error, Language language);
 
+/// A message in `language` with its arguments filled in: render_error of
+/// make_error, for text that is not an error (report lines, labels).
+template <typename... Args>
+std::string translate_format(Language language, const char* msgid, const Args&... args) {
+  return render_error(make_error(msgid, args...), language);
+}
+
 }  // namespace portlens

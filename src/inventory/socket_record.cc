@@ -40,6 +40,8 @@ std::optional<SocketState> parse_state_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view family_name(AddressFamily family) { return family == AddressFamily::ipv4 ? "ipv4" : "ipv6"; }
+
 std::string address_text(AddressFamily family, const std::array<uint8_t, 16>& address) {
   if (family == AddressFamily::ipv4) {
     // By hand: glibc's inet_ntop goes through sprintf, a tenth of `ls` time

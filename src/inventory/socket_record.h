@@ -63,6 +63,8 @@ struct SocketRecord {
 
 /// "0.0.0.0", "::", "::ffff:127.0.0.1", "fe80::1" — inet_ntop's form.
 std::string address_text(AddressFamily family, const std::array<uint8_t, 16>& address);
+/// "ipv4" / "ipv6", as the JSON outputs name a family.
+std::string_view family_name(AddressFamily family);
 /// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104.
 bool is_loopback(AddressFamily family, const std::array<uint8_t, 16>& address);
 /// True for an IPv6 address of the form ::ffff:a.b.c.d (IPv4-mapped).

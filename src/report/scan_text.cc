@@ -17,11 +17,6 @@ namespace portlens {
 
 namespace {
 
-template <typename... Args>
-std::string trf(Language language, const char* msgid, const Args&... args) {
-  return render_error(make_error(msgid, args...), language);
-}
-
 std::string_view state_label(PortState state, Language language) {
   switch (state) {
     case PortState::open: return translate(N_("open"), language);
@@ -30,8 +25,6 @@ std::string_view state_label(PortState state, Language language) {
   }
   return translate(N_("filtered"), language);
 }
-
-std::string family_name(AddressFamily family) { return family == AddressFamily::ipv4 ? "ipv4" : "ipv6"; }
 
 /// "db1.example.net (10.0.0.2)" or "10.0.0.2"; names were typed by the user
 /// but may come from a file: sanitised like everything else.
@@ -83,7 +76,7 @@ std::string not_shown_text(const HostReport& host, const std::array<bool, kPortS
       if (n != total) reasons += fmt::format(" {}", n);
     }
     if (!text.empty()) text += ", ";
-    text += trf(language, N_("{} {} ({})"), total, state_label(static_cast<PortState>(state), language),
+    text += translate_format(language, N_("{} {} ({})"), total, state_label(static_cast<PortState>(state), language),
                 reasons);
   }
   return text;
@@ -100,7 +93,7 @@ class TextWriter : public ScanWriter {
     if (!host.up) {
       ++down_;
       if (info_.host_count <= kAllHostsShown) {
-        sink_.write(trf(language, N_("{}: down (nothing answered on the ping ports)\n"), host_label(host)));
+        sink_.write(translate_format(language, N_("{}: down (nothing answered on the ping ports)\n"), host_label(host)));
       }
       return;
     }
@@ -108,16 +101,16 @@ class TextWriter : public ScanWriter {
       ++hidden_;
       return;
     }
-    std::string out = options_.style.bold(trf(language, N_("scan report for {}"), host_label(host)));
+    std::string out = options_.style.bold(translate_format(language, N_("scan report for {}"), host_label(host)));
     out += '\n';
     if (host.ports.empty()) {
-      out += trf(language, N_("no port in the listed states ({} ports scanned)"), total_ports(host));
+      out += translate_format(language, N_("no port in the listed states ({} ports scanned)"), total_ports(host));
       out += '\n';
     } else {
       out += table(host);
     }
     std::string rest = not_shown_text(host, info_.listed, language);
-    if (!rest.empty()) out += trf(language, N_("not shown: {}"), rest) + '\n';
+    if (!rest.empty()) out += translate_format(language, N_("not shown: {}"), rest) + '\n';
     out += '\n';
     sink_.write(out);
   }
@@ -125,11 +118,11 @@ class TextWriter : public ScanWriter {
   void end(const ScanTotals& totals) override {
     Language language = options_.language;
     std::string out;
-    if (hidden_ > 0) out += trf(language, N_("{} hosts with no port in the listed states are not shown\n"), hidden_);
+    if (hidden_ > 0) out += translate_format(language, N_("{} hosts with no port in the listed states are not shown\n"), hidden_);
     if (down_ > 0 && info_.host_count > kAllHostsShown) {
-      out += trf(language, N_("{} hosts did not answer the ping and were skipped\n"), down_);
+      out += translate_format(language, N_("{} hosts did not answer the ping and were skipped\n"), down_);
     }
-    out += trf(language, N_("hosts: {} ({} up), ports per host: {}, time: {} s; open: {}, closed: {}, filtered: {}\n"),
+    out += translate_format(language, N_("hosts: {} ({} up), ports per host: {}, time: {} s; open: {}, closed: {}, filtered: {}\n"),
                info_.host_count, totals.hosts_up, info_.port_count, fmt::format("{:.2f}", totals.elapsed.count() / 1000.0),
                totals.ports[0], totals.ports[1], totals.ports[2]);
     sink_.write(out);
@@ -212,7 +205,7 @@ void append_port_fields(std::string& out, const PortVerdict& verdict) {
 }
 
 void append_host_fields(std::string& out, const HostReport& host) {
-  out += R"("addr":")" + address_text(host.address) + R"(","family":")" + family_name(host.address.family) + '"';
+  out += R"("addr":")" + address_text(host.address) + R"(","family":")" + std::string(family_name(host.address.family)) + '"';
   if (!host.name.empty()) {
     out += R"(,"name":)";
     append_json_string(out, host.name);
@@ -301,7 +294,7 @@ std::unique_ptr<ScanWriter> make_scan_text_writer(OutputSink& sink, const ScanTe
 std::string format_port_found(const HostReport& host, const PortVerdict& verdict, const ScanTextOptions& options) {
   std::string service(verdict.service);
   if (verdict.identity && !verdict.identity->service.empty()) service = terminal_safe(verdict.identity->service);
-  std::string line = trf(options.language, N_("found: {} {}/tcp {}"), host_label(host), verdict.port,
+  std::string line = translate_format(options.language, N_("found: {} {}/tcp {}"), host_label(host), verdict.port,
                          state_label(verdict.state, options.language));
   if (!service.empty()) line += "  " + service;
   if (verdict.has_risk) line += "  " + options.style.risk(verdict.risk, risk_label(verdict.risk, options.language));

@@ -72,8 +72,6 @@ struct ScanInfo {
   uint64_t host_count = 0;
   std::array<bool, kPortStateCount> listed{true, false, false};  ///< --states, by PortState.
   bool banners = false;
-  bool ping = false;
-  int timing_level = -1;  ///< -T given, else -1.
   std::string version;    ///< portlens's version.
 };
 
