@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "netns_scenarios.h"
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -18,10 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-struct Scenario {
-  std::string body;
-  int exit_code = -1;
-};
+using portlens_test::Scenario;
 
 std::map<std::string, Scenario>& scenarios() {
   static std::map<std::string, Scenario> parsed;
@@ -34,29 +33,10 @@ class ScanCliNetns : public ::testing::Test {
     if (geteuid() != 0) return;
     std::string command = std::string("timeout 400 ") + PORTLENS_SOURCE_DIR + "/tests/scan_netns.sh " +
                           PORTLENS_BINARY + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
+    bool ok = false;
     std::string out;
-    char buffer[65536];
-    size_t got;
-    while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
-    int status = pclose(pipe);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
-    std::string name;
-    size_t pos = 0;
-    while (pos < out.size()) {
-      size_t end = out.find('\n', pos);
-      if (end == std::string::npos) end = out.size();
-      std::string line = out.substr(pos, end - pos);
-      pos = end + 1;
-      if (line.rfind("=== exit ", 0) == 0) {
-        scenarios()[name].exit_code = std::stoi(line.substr(9));
-      } else if (line.rfind("=== ", 0) == 0) {
-        name = line.substr(4);
-      } else if (!name.empty()) {
-        scenarios()[name].body += line + "\n";
-      }
-    }
+    scenarios() = portlens_test::run_scenarios(command, &ok, &out);
+    ASSERT_TRUE(ok) << out;
   }
 
   void SetUp() override {

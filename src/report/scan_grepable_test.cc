@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "report/scan_writer_test_support.h"
 #include "util/text.h"
 
 namespace portlens {
@@ -15,31 +16,9 @@ using std::chrono::system_clock;
 
 // Dates are local time, as nmap writes them; pin the zone for the expected
 // text and put it back afterwards.
-class ScanGrepable : public testing::Test {
- protected:
-  void SetUp() override {
-    const char* zone = std::getenv("TZ");
-    had_zone_ = zone != nullptr;
-    if (had_zone_) saved_zone_ = zone;
-    setenv("TZ", "UTC", 1);
-    tzset();
-  }
-  void TearDown() override {
-    if (had_zone_) {
-      setenv("TZ", saved_zone_.c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
+class ScanGrepable : public test::PinnedUtcTest {};
 
- private:
-  bool had_zone_ = false;
-  std::string saved_zone_;
-};
-
-// 2026-11-29 20:21:36 UTC.
-const system_clock::time_point kStart{seconds(1795983696)};
+const system_clock::time_point kStart = test::kScanStart;
 
 ScanInfo sample_info() {
   ScanInfo info;
@@ -52,17 +31,10 @@ ScanInfo sample_info() {
 }
 
 PortVerdict port(uint16_t number, PortState state, ProbeReason reason, std::string_view service) {
-  PortVerdict verdict;
-  verdict.port = number;
-  verdict.state = state;
-  verdict.reason = reason;
-  verdict.service = service;
-  return verdict;
+  return test::make_port(number, state, reason, service);
 }
 
-void set_count(HostReport& host, PortState state, ProbeReason reason, uint32_t count) {
-  host.counts[static_cast<size_t>(state)][static_cast<size_t>(reason)] = count;
-}
+using test::set_count;
 
 HostReport named_host() {
   HostReport host;

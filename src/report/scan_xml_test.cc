@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "report/scan_writer_test_support.h"
 #include "util/text.h"
 
 namespace portlens {
@@ -15,31 +16,9 @@ using std::chrono::system_clock;
 
 // Dates are local time, as nmap writes them; pin the zone so the expected
 // text is the same on every machine, and put it back afterwards.
-class ScanXml : public testing::Test {
- protected:
-  void SetUp() override {
-    const char* zone = std::getenv("TZ");
-    had_zone_ = zone != nullptr;
-    if (had_zone_) saved_zone_ = zone;
-    setenv("TZ", "UTC", 1);
-    tzset();
-  }
-  void TearDown() override {
-    if (had_zone_) {
-      setenv("TZ", saved_zone_.c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
+class ScanXml : public test::PinnedUtcTest {};
 
- private:
-  bool had_zone_ = false;
-  std::string saved_zone_;
-};
-
-// 2026-11-29 20:21:36 UTC.
-const system_clock::time_point kStart{seconds(1795983696)};
+const system_clock::time_point kStart = test::kScanStart;
 
 ScanInfo sample_info() {
   ScanInfo info;
@@ -62,17 +41,10 @@ Address ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
 }
 
 PortVerdict open_port(uint16_t number, std::string_view service) {
-  PortVerdict port;
-  port.port = number;
-  port.state = PortState::open;
-  port.reason = ProbeReason::syn_ack;
-  port.service = service;
-  return port;
+  return test::make_port(number, PortState::open, ProbeReason::syn_ack, service);
 }
 
-void set_count(HostReport& host, PortState state, ProbeReason reason, uint32_t count) {
-  host.counts[static_cast<size_t>(state)][static_cast<size_t>(reason)] = count;
-}
+using test::set_count;
 
 // db1 (10.0.0.2): 22 and 443 open, 90 closed, 9 filtered for four reasons.
 HostReport named_host() {
