@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,13 +30,19 @@ Address address(AddressFamily family, uint8_t last_byte) {
 }
 
 // Names starting "v4" or "v6" have only that family, "none" nothing, "fail"
-// does not resolve; the rest have one address of each.
-portlens::Result<std::vector<Address>> fake_resolve(std::string_view host) {
-  if (host.empty() || host.size() > 254) __builtin_trap();  // the parser checks names first
-  for (char c : host) {
+// does not resolve; the rest have one address of each. Like DNS, the answer
+// ignores case and a trailing dot ("V6.example." is "v6.example"): the
+// builder caches names that way, so a fake that told them apart would make
+// the same host resolve differently in the check's second builder.
+portlens::Result<std::vector<Address>> fake_resolve(std::string_view raw_host) {
+  if (raw_host.empty() || raw_host.size() > 254) __builtin_trap();  // the parser checks names first
+  for (char c : raw_host) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
     if (!ok) __builtin_trap();
   }
+  std::string host(raw_host);
+  if (host.size() > 1 && host.back() == '.') host.pop_back();
+  for (char& c : host) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   auto last = static_cast<uint8_t>(host.size());
   if (host.starts_with("fail")) return portlens::make_error("cannot resolve host name '{}': {}", host, "fake");
   if (host.starts_with("none")) return std::vector<Address>{};
